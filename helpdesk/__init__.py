@@ -1,0 +1,49 @@
+"""Helpdesk: the municipal IT service desk and incident tracker."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config=None, *, clock=None):
+    """Build the Flask application."""
+    from . import config, web
+    from .clock import SystemClock
+    from .extensions import babel, csrf, db, login_manager, migrate
+
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    config.load(app, test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "helpdesk" / "translations"))
+    app.extensions["helpdesk.clock"] = clock or SystemClock()
+
+    from . import models  # noqa: F401  (every table in the metadata)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=web.select_locale)
+    web.init_app(app)
+
+    from .admin.views import bp as admin_bp
+    from .auth.views import bp as auth_bp
+    from .portal.views import bp as portal_bp
+    from .tickets.views import bp as tickets_bp
+
+    for bp in (auth_bp, portal_bp, tickets_bp, admin_bp):
+        app.register_blueprint(bp)
+
+    from .cli import register
+
+    register(app)
+    return app

@@ -1,0 +1,14 @@
+"""Login form."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Användarnamn"), validators=[DataRequired(_l("Ange ditt användarnamn.")), Length(max=254)],
+                           render_kw={"autocomplete": "username", "autocapitalize": "none"})
+    password = PasswordField(_l("Lösenord"), validators=[DataRequired(_l("Ange ditt lösenord."))],
+                             render_kw={"autocomplete": "current-password"})
+    submit = SubmitField(_l("Logga in"))

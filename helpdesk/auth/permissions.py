@@ -1,0 +1,144 @@
+"""The one authorization module: permissions, role table, can(), reach."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import sqlalchemy as sa
+from flask import g, has_app_context
+
+from ..extensions import db
+from .models import Role
+
+
+class Permission(StrEnum):
+    TICKET_CREATE = "ticket:create"
+    TICKET_VIEW = "ticket:view"
+    TICKET_REPLY = "ticket:reply"
+    TICKET_VIEW_INTERNAL = "ticket:view-internal"
+    TICKET_NOTE = "ticket:note"
+    TICKET_WORK = "ticket:work"
+    TICKET_CONFIRM = "ticket:confirm"
+    QUEUE_VIEW = "queue:view"
+    PHONE_LOG = "phone:log"
+    ADMIN_MANAGE = "admin:manage"
+    AUDIT_VIEW = "audit:view"
+
+
+EVERYONE = frozenset({Permission.TICKET_CREATE})
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.AGENT: frozenset({Permission.QUEUE_VIEW, Permission.PHONE_LOG}),
+    Role.SYSTEM_ADMIN: frozenset({Permission.QUEUE_VIEW}),
+    Role.SYSTEM_OWNER: frozenset({Permission.QUEUE_VIEW}),
+    Role.SECURITY_OFFICER: frozenset({Permission.QUEUE_VIEW, Permission.AUDIT_VIEW}),
+    Role.MANAGER: frozenset({Permission.QUEUE_VIEW}),
+    Role.ADMIN: frozenset({Permission.ADMIN_MANAGE, Permission.AUDIT_VIEW, Permission.QUEUE_VIEW}),
+}
+
+REQUESTER_ON_TICKET = frozenset({Permission.TICKET_VIEW, Permission.TICKET_REPLY})
+WORKER_ON_TICKET = frozenset({
+    Permission.TICKET_VIEW, Permission.TICKET_REPLY, Permission.TICKET_VIEW_INTERNAL,
+    Permission.TICKET_NOTE, Permission.TICKET_WORK,
+})
+READER_ON_TICKET = frozenset({Permission.TICKET_VIEW, Permission.TICKET_VIEW_INTERNAL})
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What a user's memberships and catalogue duties let them see."""
+
+    user_id: int
+    roles: frozenset
+    group_ids: frozenset
+    service_desk: bool
+    admin_system_ids: frozenset
+    owned_system_ids: frozenset
+    area_group_ids: frozenset
+    area_system_ids: frozenset
+
+    @property
+    def sees_all_open_cases(self) -> bool:
+        return self.service_desk or Role.ADMIN in self.roles
+
+    @property
+    def is_security(self) -> bool:
+        return Role.SECURITY_OFFICER in self.roles
+
+
+def reach_of(user) -> Reach:
+    """Compute (once per request) which tickets a user's duties reach."""
+    cache = g.setdefault("_reach", {}) if has_app_context() else {}
+    if user.id in cache:
+        return cache[user.id]
+    from ..catalogue.models import System
+    from ..org.models import GroupMember, SupportGroup
+
+    roles = frozenset(user.roles)
+    rows = db.session.execute(
+        sa.select(GroupMember.group_id, SupportGroup.is_service_desk)
+        .join(SupportGroup).where(GroupMember.user_id == user.id, SupportGroup.is_active)
+    ).all()
+    group_ids = frozenset(r.group_id for r in rows) if Role.AGENT in roles else frozenset()
+    service_desk = Role.AGENT in roles and any(r.is_service_desk for r in rows)
+    admin_systems = frozenset(db.session.scalars(
+        sa.select(System.id).where(sa.or_(System.admin_id == user.id, System.deputy_id == user.id))
+    ))
+    owned_systems = frozenset(db.session.scalars(sa.select(System.id).where(System.owner_id == user.id)))
+    area_groups = area_systems = frozenset()
+    if Role.MANAGER in roles and user.department_id:
+        area_groups = frozenset(db.session.scalars(
+            sa.select(SupportGroup.id).where(SupportGroup.department_id == user.department_id)))
+        area_systems = frozenset(db.session.scalars(
+            sa.select(System.id).where(System.department_id == user.department_id)))
+    reach = Reach(user.id, roles, group_ids, service_desk, admin_systems, owned_systems,
+                  area_groups, area_systems)
+    cache[user.id] = reach
+    return reach
+
+
+def ticket_permissions(user, ticket) -> frozenset:
+    """Everything the user may do on one ticket."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    reach = reach_of(user)
+    participant = {p.user_id: p.role for p in ticket.participants}
+    perms = set()
+    if ticket.requester_id == user.id or user.id in participant:
+        perms |= REQUESTER_ON_TICKET
+        if ticket.requester_id == user.id:
+            perms.add(Permission.TICKET_CONFIRM)
+    works = (
+        reach.is_security
+        or ticket.assignee_id == user.id
+        or participant.get(user.id) == "worker"
+    )
+    if not ticket.is_confidential:
+        works = works or (
+            ticket.support_group_id in reach.group_ids
+            or reach.service_desk
+            or ticket.system_id in reach.admin_system_ids
+        )
+        reads = (
+            Role.ADMIN in reach.roles
+            or ticket.system_id in reach.owned_system_ids
+            or ticket.support_group_id in reach.area_group_ids
+            or ticket.system_id in reach.area_system_ids
+        )
+        if reads:
+            perms |= READER_ON_TICKET
+    if works:
+        perms |= WORKER_ON_TICKET
+    return frozenset(perms)
+
+
+def can(user, permission: Permission, obj=None) -> bool:
+    """Whether user may do permission, on obj when given."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    from ..tickets.models import Ticket
+
+    if isinstance(obj, Ticket):
+        return permission in ticket_permissions(user, obj)
+    if permission in EVERYONE:
+        return True
+    return any(permission in ROLE_PERMISSIONS.get(role, ()) for role in user.roles)

@@ -1,0 +1,105 @@
+"""Accounts: password hashing, rate-limited login, roles."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import gettext as _
+
+from ..audit.services import record
+from ..errors import DomainError
+from ..extensions import db
+from .models import LoginAttempt, Role, User, UserRole
+
+_hasher = PasswordHasher()
+# Verified when the account is unknown, so both paths cost the same.
+_DUMMY_HASH = _hasher.hash("not-a-password")
+
+
+class LoginRefused(DomainError):
+    """Wrong credentials or too many attempts."""
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(user, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash or _DUMMY_HASH, password) and bool(user.password_hash)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _recent_failures(column, value, now) -> int:
+    window = now - timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(LoginAttempt)
+        .where(column == value, LoginAttempt.at >= window, ~LoginAttempt.success)
+    )
+
+
+def authenticate(username: str, password: str, *, address: str, now) -> User:
+    """The user behind valid credentials, or LoginRefused; every attempt is recorded."""
+    username = (username or "").strip().lower()
+    cfg = current_app.config
+    if (_recent_failures(LoginAttempt.username, username, now) >= cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+            or _recent_failures(LoginAttempt.address, address, now) >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]):
+        db.session.add(LoginAttempt(at=now, username=username, address=address, success=False))
+        record("login_blocked", actor=None, now=now, address=address, username=username)
+        raise LoginRefused(_("För många misslyckade inloggningar. Vänta en stund och försök igen."))
+    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username))
+    if user is None or not user.is_active or user.is_contact:
+        verify_password(User(password_hash=None), password)  # same cost as a real check
+        ok = False
+    else:
+        ok = verify_password(user, password)
+    db.session.add(LoginAttempt(at=now, username=username, address=address, success=bool(ok)))
+    if not ok:
+        record("login_failed", actor=None, now=now, address=address, username=username)
+        raise LoginRefused(_("Fel användarnamn eller lösenord."))
+    user.last_login_at = now
+    record("login", actor=user, now=now, address=address, object_type="user", object_id=user.id)
+    return user
+
+
+def create_user(*, username, full_name, email=None, password=None, roles=(), department=None,
+                organisation=None, actor, now, is_contact=False) -> User:
+    """A new account; the password is hashed, roles are audited."""
+    username = username.strip().lower()
+    if db.session.scalar(sa.select(User.id).where(sa.func.lower(User.username) == username)):
+        raise DomainError(_("Användarnamnet %(u)s finns redan.", u=username))
+    if email and db.session.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email.lower())):
+        raise DomainError(_("E-postadressen %(e)s används redan.", e=email))
+    user = User(
+        username=username, full_name=full_name, email=email.lower() if email else None,
+        password_hash=hash_password(password) if password else None,
+        department_id=department.id if department else None,
+        organisation_id=(organisation.id if organisation else department.organisation_id if department else None),
+        is_contact=is_contact, created_at=now,
+    )
+    db.session.add(user)
+    db.session.flush()
+    set_roles(user, roles, actor=actor, now=now)
+    return user
+
+
+def set_roles(user, roles, *, actor, now) -> None:
+    """Replace a user's roles, auditing what was added and removed."""
+    wanted = {Role(r) for r in roles}
+    current = user.roles
+    if wanted == current:
+        return
+    user.role_rows = [r for r in user.role_rows if Role(r.role) in wanted]
+    for role in sorted(wanted - current):
+        user.role_rows.append(UserRole(role=role))
+    record("roles_changed", actor=actor, now=now, object_type="user", object_id=user.id,
+           added=sorted(wanted - current), removed=sorted(current - wanted))
+    db.session.flush()
+
+
+def set_password(user, password: str, *, actor, now) -> None:
+    user.password_hash = hash_password(password)
+    record("password_set", actor=actor, now=now, object_type="user", object_id=user.id)

@@ -1,0 +1,49 @@
+"""The one source of time. Everything else asks the app's clock."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+class SystemClock:
+    """Wall-clock time in UTC."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class FrozenClock:
+    """A clock that only moves when told to (tests, simulations)."""
+
+    def __init__(self, at: datetime):
+        self._at = at.astimezone(UTC)
+
+    def now(self) -> datetime:
+        return self._at
+
+    def advance(self, **kwargs) -> datetime:
+        self._at += timedelta(**kwargs)
+        return self._at
+
+    def set(self, at: datetime) -> None:
+        self._at = at.astimezone(UTC)
+
+
+def get_clock():
+    """The clock of the current app."""
+    return current_app.extensions["helpdesk.clock"]
+
+
+def utcnow() -> datetime:
+    """Now, from the current app's clock."""
+    return get_clock().now()
+
+
+def local(at: datetime) -> datetime:
+    """A stored UTC time shown in Stockholm time."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(STOCKHOLM)

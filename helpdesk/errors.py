@@ -1,0 +1,17 @@
+"""Domain errors that views turn into messages."""
+
+
+class DomainError(Exception):
+    """A business rule refused the change; the message is shown to the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidTransition(DomainError):
+    """The workflow does not allow this status change."""
+
+
+class NotAllowed(DomainError):
+    """The rule forbids this actor from doing this."""

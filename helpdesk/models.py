@@ -1,0 +1,10 @@
+"""Imports every domain's models so the metadata is complete."""
+
+from .audit.models import AuditEntry  # noqa: F401
+from .auth.models import LoginAttempt, User, UserRole  # noqa: F401
+from .catalogue.models import System  # noqa: F401
+from .org.models import Department, GroupMember, Organisation, SupportGroup  # noqa: F401
+from .routing.models import RoutingRule  # noqa: F401
+from .tickets.models import (  # noqa: F401
+    Attachment, Message, Ticket, TicketEvent, TicketLink, TicketParticipant,
+)

@@ -1,0 +1,63 @@
+"""The employees' portal: start page, report form, accessibility statement."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..catalogue.queries import system_choices
+from ..clock import utcnow
+from ..database import unit_of_work
+from ..errors import DomainError
+from ..tickets import services
+from ..tickets.forms import ReportForm
+from ..tickets.loaders import uploads_from
+from ..tickets.models import TicketType
+from ..tickets.pages import system_or_none
+from ..tickets.queries import my_tickets
+
+bp = Blueprint("portal", __name__)
+
+
+@bp.route("/")
+@login_required
+def index():
+    """Start page: report something, and the user's own tickets."""
+    return render_template(
+        "portal/index.html",
+        open_tickets=my_tickets(current_user, open_only=True),
+        closed_tickets=my_tickets(current_user, open_only=False, limit=20),
+    )
+
+
+@bp.route("/tickets/new", methods=["GET", "POST"])
+@login_required
+def new_ticket():
+    """Report a fault or a request."""
+    search = request.args.get("q", "")[:100]
+    form = ReportForm()
+    form.system_id.choices = system_choices(search)
+    if request.method == "GET" and request.args.get("system", "").isdigit():
+        form.system_id.data = int(request.args["system"])
+    if form.validate_on_submit():
+        try:
+            uploads = uploads_from()
+            with unit_of_work():
+                ticket = services.create_ticket(
+                    requester=current_user, subject=form.subject.data, body=form.description.data,
+                    actor=current_user, now=utcnow(), system=system_or_none(form.system_id.data),
+                    impact=form.impact.data, urgency=form.urgency.data,
+                    type=TicketType(form.type.data), uploads=uploads,
+                )
+        except DomainError as error:
+            form.attachments.errors = [error.message]
+        else:
+            flash(_("Tack! Ditt ärende har nummer #%(n)s.", n=ticket.id), "success")
+            return redirect(url_for("tickets.show", number=ticket.id))
+    status = 400 if form.errors else 200
+    return render_template("portal/new.html", form=form, search=search), status
+
+
+@bp.route("/accessibility")
+def accessibility():
+    """Accessibility statement (tillgänglighetsredogörelse)."""
+    return render_template("portal/accessibility.html")

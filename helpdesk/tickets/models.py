@@ -1,0 +1,203 @@
+"""Tickets, their messages, attachments, participants, links and history."""
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import UTCDateTime
+from ..extensions import db
+
+
+class TicketType(StrEnum):
+    INCIDENT = "incident"
+    REQUEST = "request"
+    ACCESS_REQUEST = "access_request"
+    SECURITY_INCIDENT = "security_incident"
+
+
+class Channel(StrEnum):
+    WEB = "web"
+    EMAIL = "email"
+    PHONE = "phone"
+    API = "api"
+
+
+class Status(StrEnum):
+    NEW = "new"
+    OPEN = "open"
+    WAITING_REQUESTER = "waiting_requester"
+    WAITING_SUPPLIER = "waiting_supplier"
+    SOLVED = "solved"
+    CLOSED = "closed"
+
+
+OPEN_STATUSES = frozenset(
+    {Status.NEW, Status.OPEN, Status.WAITING_REQUESTER, Status.WAITING_SUPPLIER}
+)
+
+# Which status may follow which: the workflow as data.
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.NEW: frozenset({Status.OPEN, Status.WAITING_REQUESTER, Status.WAITING_SUPPLIER, Status.SOLVED, Status.CLOSED}),
+    Status.OPEN: frozenset({Status.WAITING_REQUESTER, Status.WAITING_SUPPLIER, Status.SOLVED, Status.CLOSED}),
+    Status.WAITING_REQUESTER: frozenset({Status.OPEN, Status.WAITING_SUPPLIER, Status.SOLVED, Status.CLOSED}),
+    Status.WAITING_SUPPLIER: frozenset({Status.OPEN, Status.WAITING_REQUESTER, Status.SOLVED, Status.CLOSED}),
+    Status.SOLVED: frozenset({Status.OPEN, Status.CLOSED}),
+    Status.CLOSED: frozenset({Status.OPEN}),
+}
+
+
+class MessageKind(StrEnum):
+    PUBLIC = "public"  # seen by the requester
+    INTERNAL = "internal"  # staff only
+    PHONE = "phone"  # a logged call, public
+
+
+class Ticket(db.Model):
+    __tablename__ = "ticket"
+    __table_args__ = (
+        sa.Index("ix_ticket_queue", "support_group_id", "is_open", "due_at", "id"),
+        sa.Index("ix_ticket_group_status", "support_group_id", "status", "due_at", "id"),
+        sa.Index("ix_ticket_open_due", "is_open", "due_at", "id"),
+        sa.Index("ix_ticket_status_due", "status", "due_at", "id"),
+        sa.Index("ix_ticket_assignee", "assignee_id", "is_open", "due_at"),
+        sa.Index("ix_ticket_system", "system_id", "is_open", "due_at"),
+        sa.Index("ix_ticket_department", "requester_department_id", "is_open", "due_at"),
+        sa.Index("ix_ticket_priority", "priority", "is_open", "due_at"),
+        sa.Index("ix_ticket_requester", "requester_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # the ticket number
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"))
+    type: Mapped[str] = mapped_column(sa.String(32), default=TicketType.INCIDENT)
+    channel: Mapped[str] = mapped_column(sa.String(16), default=Channel.WEB)
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    requester_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    requester_department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("department.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    system_id: Mapped[int | None] = mapped_column(sa.ForeignKey("system.id"))
+    support_group_id: Mapped[int] = mapped_column(sa.ForeignKey("support_group.id"))
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    impact: Mapped[int] = mapped_column(default=3)
+    urgency: Mapped[int] = mapped_column(default=3)
+    priority: Mapped[int] = mapped_column(default=3)
+    status: Mapped[str] = mapped_column(sa.String(24), default=Status.NEW)
+    # Derived from status, kept for the queue index.
+    is_open: Mapped[bool] = mapped_column(default=True)
+    is_confidential: Mapped[bool] = mapped_column(default=False)
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ticket.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    solved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    organisation = relationship("Organisation")
+    requester = relationship("User", foreign_keys=[requester_id])
+    requester_department = relationship("Department")
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    assignee = relationship("User", foreign_keys=[assignee_id])
+    system = relationship("System")
+    support_group = relationship("SupportGroup")
+    merged_into = relationship("Ticket", remote_side=[id])
+    messages: Mapped[list["Message"]] = relationship(
+        back_populates="ticket", order_by="Message.id", cascade="all, delete-orphan"
+    )
+    events: Mapped[list["TicketEvent"]] = relationship(
+        back_populates="ticket", order_by="TicketEvent.id", cascade="all, delete-orphan"
+    )
+    participants: Mapped[list["TicketParticipant"]] = relationship(
+        back_populates="ticket", cascade="all, delete-orphan"
+    )
+
+    @property
+    def number(self) -> int:
+        return self.id
+
+
+class Message(db.Model):
+    __tablename__ = "message"
+    __table_args__ = (sa.Index("ix_message_ticket", "ticket_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("ticket.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(16), default=MessageKind.PUBLIC)
+    channel: Mapped[str] = mapped_column(sa.String(16), default=Channel.WEB)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    body: Mapped[str] = mapped_column(sa.Text)  # plain text as written or received
+    body_html: Mapped[str | None] = mapped_column(sa.Text)  # raw; sanitised on display
+    email_message_id: Mapped[str | None] = mapped_column(sa.String(998), index=True)
+    headers: Mapped[dict | None] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="messages")
+    author = relationship("User")
+    attachments: Mapped[list["Attachment"]] = relationship(
+        back_populates="message", order_by="Attachment.id"
+    )
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind != MessageKind.INTERNAL
+
+
+class Attachment(db.Model):
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[int | None] = mapped_column(sa.ForeignKey("message.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    content_type: Mapped[str] = mapped_column(sa.String(255))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    storage_key: Mapped[str] = mapped_column(sa.String(255))
+    content_id: Mapped[str | None] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    message: Mapped[Message | None] = relationship(back_populates="attachments")
+
+
+class TicketEvent(db.Model):
+    """One change to a ticket; the history SLA time is computed from."""
+
+    __tablename__ = "ticket_event"
+    __table_args__ = (sa.Index("ix_ticket_event_ticket", "ticket_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("ticket.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    old_value: Mapped[str | None] = mapped_column(sa.String(300))
+    new_value: Mapped[str | None] = mapped_column(sa.String(300))
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="events")
+    actor = relationship("User")
+
+
+class TicketParticipant(db.Model):
+    """Someone besides the requester who follows or works a ticket."""
+
+    __tablename__ = "ticket_participant"
+
+    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("ticket.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(sa.String(16), default="cc")
+
+    ticket: Mapped[Ticket] = relationship(back_populates="participants")
+    user = relationship("User")
+
+
+class TicketLink(db.Model):
+    __tablename__ = "ticket_link"
+    __table_args__ = (sa.UniqueConstraint("ticket_id", "other_id", name="uq_ticket_link_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("ticket.id", ondelete="CASCADE"))
+    other_id: Mapped[int] = mapped_column(sa.ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))

@@ -1,0 +1,150 @@
+"""Building the ticket page and the queue's choices (view helpers, no business rules)."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.models import User
+from ..auth.permissions import Permission, reach_of, ticket_permissions
+from ..catalogue.models import System
+from ..extensions import db
+from ..org.models import Department, GroupMember, SupportGroup
+from .forms import (
+    AssignForm, ConfirmForm, EmptyForm, GroupForm, PriorityForm, ReopenForm, ReplyForm, RequesterReplyForm,
+    StatusForm, LinkForm, MergeForm,
+)
+from .labels import STATUS_LABELS
+from .models import TRANSITIONS, Status, Ticket, TicketLink
+from .queries import conversation, history
+
+
+def page_size() -> int:
+    return current_app.config["QUEUE_PAGE_SIZE"]
+
+
+def group_choices():
+    groups = db.session.scalars(sa.select(SupportGroup).where(SupportGroup.is_active).order_by(SupportGroup.name))
+    return [(g.id, g.name) for g in groups]
+
+
+def member_choices(group_id):
+    rows = db.session.execute(
+        sa.select(User.id, User.full_name).join(GroupMember, GroupMember.user_id == User.id)
+        .where(GroupMember.group_id == group_id, User.is_active).order_by(User.full_name)
+    ).all()
+    return [(0, _("Ingen"))] + [(r.id, r.full_name) for r in rows]
+
+
+def status_choices(ticket):
+    allowed = TRANSITIONS[Status(ticket.status)]
+    return [(s.value, STATUS_LABELS[s]) for s in Status if s in allowed or s == ticket.status]
+
+
+def bind(form_cls, ticket):
+    """A form of the ticket page with its choices filled in."""
+    form = form_cls()
+    if isinstance(form, GroupForm):
+        form.group_id.choices = group_choices()
+    elif isinstance(form, AssignForm):
+        form.assignee_id.choices = member_choices(ticket.support_group_id)
+    elif isinstance(form, StatusForm):
+        form.status.choices = status_choices(ticket)
+    elif isinstance(form, ReplyForm):
+        form.status.choices = [("", _("Oförändrad"))] + [
+            c for c in status_choices(ticket) if c[0] != ticket.status]
+    return form
+
+
+def render_ticket(ticket, **given):
+    """Render the ticket page; forms passed in keep what the user typed."""
+    perms = ticket_permissions(current_user, ticket)
+    staff = Permission.TICKET_VIEW_INTERNAL in perms
+    forms = {}
+    if Permission.TICKET_REPLY in perms:
+        forms["reply_form"] = given.get("reply_form") or bind(ReplyForm if Permission.TICKET_NOTE in perms
+                                                              else RequesterReplyForm, ticket)
+    if Permission.TICKET_WORK in perms:
+        forms["status_form"] = given.get("status_form") or bind(StatusForm, ticket)
+        forms["status_form"].status.data = forms["status_form"].status.data or ticket.status
+        forms["priority_form"] = given.get("priority_form") or bind(PriorityForm, ticket)
+        if not given.get("priority_form"):
+            forms["priority_form"].impact.data = ticket.impact
+            forms["priority_form"].urgency.data = ticket.urgency
+        forms["group_form"] = given.get("group_form") or bind(GroupForm, ticket)
+        if not given.get("group_form"):
+            forms["group_form"].group_id.data = ticket.support_group_id
+        forms["assign_form"] = given.get("assign_form") or bind(AssignForm, ticket)
+        if not given.get("assign_form"):
+            forms["assign_form"].assignee_id.data = ticket.assignee_id or 0
+        forms["claim_form"] = given.get("claim_form") or EmptyForm()
+        forms["link_form"] = given.get("link_form") or LinkForm()
+        forms["merge_form"] = given.get("merge_form") or MergeForm()
+    if Permission.TICKET_CONFIRM in perms:
+        forms["confirm_form"] = given.get("confirm_form") or ConfirmForm()
+        forms["reopen_form"] = given.get("reopen_form") or ReopenForm()
+    links = db.session.scalars(
+        sa.select(Ticket).where(Ticket.id.in_(
+            sa.union(sa.select(TicketLink.other_id).where(TicketLink.ticket_id == ticket.id),
+                     sa.select(TicketLink.ticket_id).where(TicketLink.other_id == ticket.id))))
+    ).all() if staff else []
+    events = history(ticket) if staff else []
+    return render_template(
+        "tickets/show.html" if staff else "tickets/requester.html",
+        ticket=ticket, perms=perms, messages=conversation(ticket, internal=staff), events=events,
+        names=event_names(events) if staff else {}, links=links, **forms,
+    )
+
+
+def event_names(events):
+    """Names for the ids that events refer to (groups, users)."""
+    group_ids = {int(v) for e in events if e.kind == "group" for v in (e.old_value, e.new_value) if v}
+    user_ids = {int(v) for e in events if e.kind == "assignee" for v in (e.old_value, e.new_value) if v}
+    groups = dict(db.session.execute(sa.select(SupportGroup.id, SupportGroup.name).where(SupportGroup.id.in_(group_ids))).all()) if group_ids else {}
+    users = dict(db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(user_ids))).all()) if user_ids else {}
+    return {"group": groups, "assignee": users}
+
+
+@dataclass
+class QueueChoices:
+    own_group_ids: tuple
+    groups: list
+    assignee_choices: list
+    systems: list
+    departments: list
+
+
+def queue_choices(user) -> QueueChoices:
+    """Filter choices for the queue of this user."""
+    reach = reach_of(user)
+    own = tuple(sorted(reach.group_ids))  # empty: the queue shows all the user may see
+    members = db.session.execute(
+        sa.select(User.id, User.full_name).where(User.id.in_(
+            sa.select(GroupMember.user_id).where(GroupMember.group_id.in_(own or group_ids_all()))
+        ), User.is_active).order_by(User.full_name)
+    ).all()
+    return QueueChoices(
+        own_group_ids=own,
+        groups=group_choices(),
+        assignee_choices=[(0, _("Ingen"))] + [(m.id, m.full_name) for m in members],
+        systems=[(s.id, s.name) for s in db.session.scalars(sa.select(System).where(System.is_active).order_by(System.name))],
+        departments=[(d.id, d.name) for d in db.session.scalars(sa.select(Department).order_by(Department.name))],
+    )
+
+
+def group_ids_all():
+    return sa.select(SupportGroup.id)
+
+
+def find_person(text: str):
+    """A user by user name or e-mail address."""
+    text = (text or "").strip().lower()
+    return db.session.scalar(sa.select(User).where(
+        sa.or_(sa.func.lower(User.username) == text, sa.func.lower(User.email) == text), User.is_active))
+
+
+def system_or_none(system_id):
+    return db.session.get(System, system_id) if system_id else None
+

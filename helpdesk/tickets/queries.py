@@ -1,0 +1,131 @@
+"""Read side of tickets: visibility scoping, the queue, my tickets, the ticket page."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..auth.permissions import reach_of
+from ..extensions import db
+from .models import Message, Ticket, TicketEvent, TicketParticipant
+
+
+def visible_tickets(user):
+    """A WHERE clause selecting exactly the tickets `can(user, TICKET_VIEW, t)` allows."""
+    reach = reach_of(user)
+    if reach.is_security:
+        return sa.true()
+    own = [
+        Ticket.requester_id == user.id,
+        Ticket.assignee_id == user.id,
+        Ticket.id.in_(sa.select(TicketParticipant.ticket_id).where(TicketParticipant.user_id == user.id)),
+    ]
+    if reach.sees_all_open_cases:
+        return sa.or_(~Ticket.is_confidential, *own)
+    duty = []
+    groups = reach.group_ids | reach.area_group_ids
+    systems = reach.admin_system_ids | reach.owned_system_ids | reach.area_system_ids
+    if groups:
+        duty.append(Ticket.support_group_id.in_(sorted(groups)))
+    if systems:
+        duty.append(Ticket.system_id.in_(sorted(systems)))
+    if duty:
+        own.append(sa.and_(~Ticket.is_confidential, sa.or_(*duty)))
+    return sa.or_(*own)
+
+
+@dataclass
+class QueueFilter:
+    group_id: int | None = None
+    status: str | None = None  # None or "open": all open statuses
+    priority: int | None = None
+    assignee_id: int | None = None  # 0: unassigned
+    system_id: int | None = None
+    department_id: int | None = None
+    text: str = ""
+    mine_only_groups: tuple = ()  # the groups a plain agent's queue is limited to
+
+
+def queue_page(user, flt: QueueFilter, page: int, page_size: int):
+    """One page of the queue, sorted by due time, and whether another page follows."""
+    from .search import matching_ticket_ids
+
+    query = sa.select(Ticket).where(visible_tickets(user))
+    if flt.group_id:
+        query = query.where(Ticket.support_group_id == flt.group_id)
+    elif flt.mine_only_groups:
+        query = query.where(Ticket.support_group_id.in_(flt.mine_only_groups))
+    if flt.status in (None, "", "open"):
+        query = query.where(Ticket.is_open)
+    elif flt.status != "all":
+        query = query.where(Ticket.status == flt.status)
+    if flt.priority:
+        query = query.where(Ticket.priority == flt.priority)
+    if flt.assignee_id == 0:
+        query = query.where(Ticket.assignee_id.is_(None))
+    elif flt.assignee_id:
+        query = query.where(Ticket.assignee_id == flt.assignee_id)
+    if flt.system_id:
+        query = query.where(Ticket.system_id == flt.system_id)
+    if flt.department_id:
+        query = query.where(Ticket.requester_department_id == flt.department_id)
+    if flt.text.strip():
+        query = query.where(Ticket.id.in_(matching_ticket_ids(flt.text)))
+        order = (Ticket.id.desc(),)
+    else:
+        order = (Ticket.due_at, Ticket.id)
+    query = (
+        query.order_by(*order)
+        .offset((page - 1) * page_size)
+        .limit(page_size + 1)
+        .options(
+            joinedload(Ticket.requester), joinedload(Ticket.assignee),
+            joinedload(Ticket.support_group), joinedload(Ticket.system),
+        )
+    )
+    rows = db.session.scalars(query).unique().all()
+    return rows[:page_size], len(rows) > page_size
+
+
+def my_tickets(user, *, open_only: bool, limit: int = 50):
+    """The requester's own tickets and those they follow, newest first."""
+    followed = sa.select(TicketParticipant.ticket_id).where(TicketParticipant.user_id == user.id)
+    query = (
+        sa.select(Ticket)
+        .where(sa.or_(Ticket.requester_id == user.id, Ticket.id.in_(followed)))
+        .where(Ticket.is_open if open_only else ~Ticket.is_open)
+        .order_by(Ticket.id.desc()).limit(limit)
+        .options(joinedload(Ticket.system))
+    )
+    return db.session.scalars(query).all()
+
+
+def load_ticket(number: int):
+    """A ticket with what its page shows, or None."""
+    return db.session.scalar(
+        sa.select(Ticket).where(Ticket.id == number).options(
+            joinedload(Ticket.requester), joinedload(Ticket.assignee),
+            joinedload(Ticket.support_group), joinedload(Ticket.system),
+            selectinload(Ticket.participants),
+        )
+    )
+
+
+def conversation(ticket, *, internal: bool):
+    """The ticket's messages in order, internal notes only for staff."""
+    query = (
+        sa.select(Message).where(Message.ticket_id == ticket.id)
+        .options(joinedload(Message.author), selectinload(Message.attachments))
+        .order_by(Message.id)
+    )
+    if not internal:
+        query = query.where(Message.kind != "internal")
+    return db.session.scalars(query).unique().all()
+
+
+def history(ticket):
+    """All events of a ticket, oldest first."""
+    return db.session.scalars(
+        sa.select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)
+        .options(joinedload(TicketEvent.actor)).order_by(TicketEvent.id)
+    ).all()

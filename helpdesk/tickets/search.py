@@ -1,0 +1,60 @@
+"""Full-text search in each database's own engine: SQLite FTS5, PostgreSQL tsvector.
+
+The index tables live outside the ORM metadata (migration 0001 creates the one
+that fits the dialect); each ticket has one document: subject plus all messages.
+"""
+
+import re
+
+import sqlalchemy as sa
+
+from ..extensions import db
+
+SEARCH_TABLES = ("ticket_fts", "ticket_search")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def words(text: str) -> list[str]:
+    """The searchable words of a query, at most eight."""
+    return _WORD.findall(text.lower())[:8]
+
+
+def matching_ticket_ids(text: str):
+    """A SELECT of ticket ids whose document holds every word (prefix match)."""
+    terms = words(text)
+    if not terms:
+        return sa.select(sa.literal(None))
+    if db.engine.dialect.name == "postgresql":
+        query = " & ".join(f"{t}:*" for t in terms)
+        return sa.select(sa.column("ticket_id")).select_from(sa.table("ticket_search")).where(
+            sa.text("document @@ to_tsquery('swedish', :q)").bindparams(q=query)
+        )
+    query = " ".join(f'"{t}"*' for t in terms)
+    return sa.select(sa.column("rowid")).select_from(sa.table("ticket_fts")).where(
+        sa.text("ticket_fts MATCH :q").bindparams(q=query)
+    )
+
+
+def index_ticket(ticket) -> None:
+    """(Re)write a ticket's search document from its subject and messages."""
+    from .models import Message
+
+    bodies = db.session.scalars(sa.select(Message.body).where(Message.ticket_id == ticket.id)).all()
+    write_documents([(ticket.id, ticket.subject, "\n".join(bodies))])
+
+
+def write_documents(rows) -> None:
+    """Upsert (ticket_id, subject, body) search documents."""
+    rows = [{"id": i, "subject": s, "body": b} for i, s, b in rows]
+    if not rows:
+        return
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.text(
+            "INSERT INTO ticket_search (ticket_id, document) VALUES (:id, "
+            "setweight(to_tsvector('swedish', :subject), 'A') || to_tsvector('swedish', :body)) "
+            "ON CONFLICT (ticket_id) DO UPDATE SET document = EXCLUDED.document"), rows)
+    else:
+        db.session.execute(sa.text("DELETE FROM ticket_fts WHERE rowid = :id"), rows)
+        db.session.execute(sa.text(
+            "INSERT INTO ticket_fts (rowid, subject, body) VALUES (:id, :subject, :body)"), rows)
+

@@ -1,0 +1,264 @@
+"""Ticket page, agent actions, attachments, queue and phone log."""
+
+import os
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..audit.services import record
+from ..auth.models import User
+from ..auth.permissions import Permission, can
+from ..catalogue.queries import system_choices
+from ..clock import utcnow
+from ..database import unit_of_work
+from ..errors import DomainError
+from ..extensions import db
+from ..org.models import SupportGroup
+from ..web import client_address
+from . import attachments as files
+from . import services
+from .forms import (
+    AssignForm, BulkAssignForm, ConfirmForm, EmptyForm, GroupForm, LinkForm, MergeForm, PhoneForm,
+    PriorityForm, ReopenForm, ReplyForm, RequesterReplyForm, StatusForm,
+)
+from .labels import STATUS_LABELS
+from .loaders import get_ticket_or_404, uploads_from
+from .models import Attachment, Channel, MessageKind, Status
+from .queries import QueueFilter, load_ticket, queue_page
+from . import pages
+
+bp = Blueprint("tickets", __name__)
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every ticket page needs a signed-in user."""
+
+
+@bp.route("/tickets/<int:number>")
+def show(number):
+    """The ticket page: staff see the work view, requesters the conversation."""
+    ticket = get_ticket_or_404(number, Permission.TICKET_VIEW)
+    if ticket.is_confidential:
+        with unit_of_work():
+            record("confidential_read", actor=current_user, now=utcnow(), object_type="ticket",
+                   object_id=ticket.id, address=client_address())
+    return pages.render_ticket(ticket)
+
+
+def _act(number, permission, form_cls, action, *, form_key):
+    """Validate one small form on the ticket page and run one service."""
+    ticket = get_ticket_or_404(number, permission)
+    form = pages.bind(form_cls, ticket)
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                action(ticket, form)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            return redirect(url_for("tickets.show", number=ticket.id))
+    return pages.render_ticket(ticket, **{form_key: form}), 400
+
+
+@bp.route("/tickets/<int:number>/reply", methods=["POST"])
+def reply(number):
+    """A public reply or internal note from staff, or an answer from the requester."""
+    ticket = get_ticket_or_404(number, Permission.TICKET_REPLY)
+    staff = can(current_user, Permission.TICKET_NOTE, ticket)
+    form = pages.bind(ReplyForm if staff else RequesterReplyForm, ticket)
+    if form.validate_on_submit():
+        kind = MessageKind(form.kind.data) if staff else MessageKind.PUBLIC
+        try:
+            with unit_of_work():
+                now = utcnow()
+                services.add_reply(ticket, body=form.body.data, actor=current_user, now=now,
+                                   kind=kind, uploads=uploads_from(), staff=staff)
+                if staff and form.status.data:
+                    services.change_status(ticket, form.status.data, actor=current_user, now=now)
+        except DomainError as error:
+            form.body.errors = [*form.body.errors, error.message]
+        else:
+            flash(_("Meddelandet är sparat."), "success")
+            return redirect(url_for("tickets.show", number=ticket.id, _anchor="conversation"))
+    return pages.render_ticket(ticket, reply_form=form), 400
+
+
+@bp.route("/tickets/<int:number>/status", methods=["POST"])
+def change_status(number):
+    return _act(number, Permission.TICKET_WORK, StatusForm, lambda t, f: services.change_status(
+        t, f.status.data, actor=current_user, now=utcnow()), form_key="status_form")
+
+
+@bp.route("/tickets/<int:number>/priority", methods=["POST"])
+def change_priority(number):
+    return _act(number, Permission.TICKET_WORK, PriorityForm, lambda t, f: services.change_priority(
+        t, impact=f.impact.data, urgency=f.urgency.data, actor=current_user, now=utcnow()),
+        form_key="priority_form")
+
+
+@bp.route("/tickets/<int:number>/group", methods=["POST"])
+def move_group(number):
+    def move(ticket, form):
+        group = db.session.get(SupportGroup, form.group_id.data)
+        services.move_to_group(ticket, group, actor=current_user, now=utcnow(), reason=form.reason.data or None)
+    return _act(number, Permission.TICKET_WORK, GroupForm, move, form_key="group_form")
+
+
+@bp.route("/tickets/<int:number>/assign", methods=["POST"])
+def assign(number):
+    def do_assign(ticket, form):
+        user = db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None
+        services.assign(ticket, user, actor=current_user, now=utcnow())
+    return _act(number, Permission.TICKET_WORK, AssignForm, do_assign, form_key="assign_form")
+
+
+@bp.route("/tickets/<int:number>/claim", methods=["POST"])
+def claim(number):
+    return _act(number, Permission.TICKET_WORK, EmptyForm, lambda t, f: services.assign(
+        t, current_user, actor=current_user, now=utcnow()), form_key="claim_form")
+
+
+def _other(form, permission):
+    """The ticket named in a link/merge form, if the user may work it."""
+    other = load_ticket(form.number.data)
+    if other is None or not can(current_user, permission, other):
+        raise DomainError(_("Ärende #%(n)s finns inte eller så saknar du behörighet.", n=form.number.data))
+    return other
+
+
+@bp.route("/tickets/<int:number>/link", methods=["POST"])
+def link(number):
+    return _act(number, Permission.TICKET_WORK, LinkForm, lambda t, f: services.link_tickets(
+        t, _other(f, Permission.TICKET_WORK), actor=current_user, now=utcnow()), form_key="link_form")
+
+
+@bp.route("/tickets/<int:number>/merge", methods=["POST"])
+def merge(number):
+    return _act(number, Permission.TICKET_WORK, MergeForm, lambda t, f: services.merge_ticket(
+        t, _other(f, Permission.TICKET_WORK), actor=current_user, now=utcnow()), form_key="merge_form")
+
+
+@bp.route("/tickets/<int:number>/confirm", methods=["POST"])
+def confirm(number):
+    return _act(number, Permission.TICKET_CONFIRM, ConfirmForm, lambda t, f: services.confirm_solution(
+        t, actor=current_user, now=utcnow()), form_key="confirm_form")
+
+
+@bp.route("/tickets/<int:number>/reopen", methods=["POST"])
+def reopen(number):
+    return _act(number, Permission.TICKET_CONFIRM, ReopenForm, lambda t, f: services.reject_solution(
+        t, body=f.body.data, actor=current_user, now=utcnow()), form_key="reopen_form")
+
+
+@bp.route("/tickets/<int:number>/attachments/<int:attachment_id>")
+def attachment(number, attachment_id):
+    """Download an attachment; internal ones only for staff."""
+    ticket = get_ticket_or_404(number, Permission.TICKET_VIEW)
+    item = db.session.get(Attachment, attachment_id)
+    if item is None or item.ticket_id != ticket.id:
+        abort(404)
+    if item.message and not item.message.is_public and not can(current_user, Permission.TICKET_VIEW_INTERNAL, ticket):
+        abort(404)
+    path = files.path_of(item.storage_key)
+    if not os.path.exists(path):
+        abort(404)
+    response = send_file(path, mimetype=files.served_type(item.content_type), as_attachment=True,
+                         download_name=item.filename, max_age=0)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _int_arg(name):
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@bp.route("/queue")
+def queue():
+    """The agent's queue, sorted by due time, with filters and paging."""
+    if not can(current_user, Permission.QUEUE_VIEW):
+        abort(403)
+    choices = pages.queue_choices(current_user)
+    group_id = _int_arg("group")
+    flt = QueueFilter(
+        group_id=group_id, status=request.args.get("status") or "open",
+        priority=_int_arg("priority"), assignee_id=_int_arg("assignee"),
+        system_id=_int_arg("system"), department_id=_int_arg("department"),
+        text=request.args.get("q", "")[:200],
+        mine_only_groups=() if request.args.get("scope") == "all" else choices.own_group_ids,
+    )
+    if flt.status not in {"open", "all", *[s.value for s in Status]}:
+        flt.status = "open"
+    page = max(1, min(_int_arg("page") or 1, 100000))
+    tickets, has_next = queue_page(current_user, flt, page, pages.page_size())
+    bulk = BulkAssignForm()
+    bulk.assignee_id.choices = choices.assignee_choices
+    return render_template("tickets/queue.html", tickets=tickets, has_next=has_next, page=page,
+                           flt=flt, choices=choices, bulk_form=bulk, scope=request.args.get("scope", ""),
+                           statuses=STATUS_LABELS)
+
+
+@bp.route("/queue/assign", methods=["POST"])
+def bulk_assign():
+    """Assign the ticked tickets to one agent."""
+    if not can(current_user, Permission.QUEUE_VIEW):
+        abort(403)
+    form = BulkAssignForm()
+    form.assignee_id.choices = pages.queue_choices(current_user).assignee_choices
+    ids = [int(i) for i in request.form.getlist("ticket") if i.isdigit()][:200]
+    if not form.validate_on_submit() or not ids:
+        flash(_("Markera minst ett ärende och välj handläggare."), "error")
+        return redirect(request.referrer if _same_site(request.referrer) else url_for("tickets.queue"))
+    done, refused = 0, []
+    user = db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None
+    for number in ids:
+        ticket = load_ticket(number)
+        if ticket is None or not can(current_user, Permission.TICKET_WORK, ticket):
+            refused.append(number)
+            continue
+        try:
+            with unit_of_work():
+                services.assign(ticket, user, actor=current_user, now=utcnow())
+            done += 1
+        except DomainError as error:
+            refused.append(number)
+            flash(f"#{number}: {error.message}", "error")
+    flash(_("%(n)s ärenden tilldelade.", n=done), "success")
+    return redirect(url_for("tickets.queue"))
+
+
+def _same_site(url):
+    return bool(url) and url.startswith(request.host_url)
+
+
+@bp.route("/phone", methods=["GET", "POST"])
+def phone():
+    """Log a phone call as a ticket on behalf of the caller."""
+    if not can(current_user, Permission.PHONE_LOG):
+        abort(403)
+    form = PhoneForm()
+    form.system_id.choices = system_choices()
+    if form.validate_on_submit():
+        caller = pages.find_person(form.caller.data)
+        if caller is None:
+            form.caller.errors = [_("Ingen person med det användarnamnet eller den e-postadressen.")]
+        else:
+            try:
+                with unit_of_work():
+                    now = utcnow()
+                    system = pages.system_or_none(form.system_id.data)
+                    ticket = services.create_ticket(
+                        requester=caller, subject=form.subject.data, body=form.description.data,
+                        actor=current_user, now=now, system=system, impact=form.impact.data,
+                        urgency=form.urgency.data, channel=Channel.PHONE)
+                    if form.solved.data:
+                        services.change_status(ticket, Status.SOLVED, actor=current_user, now=now)
+            except DomainError as error:
+                form.subject.errors = [*form.subject.errors, error.message]
+            else:
+                flash(_("Samtalet är registrerat som ärende #%(n)s.", n=ticket.id), "success")
+                return redirect(url_for("tickets.show", number=ticket.id))
+    return render_template("tickets/phone.html", form=form), 400 if form.errors else 200

@@ -1,0 +1,102 @@
+"""Request plumbing shared by every blueprint: headers, errors, locale, filters."""
+
+import json
+
+from flask import current_app, g, render_template, request, session
+from flask_babel import format_datetime, lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from .auth.permissions import Permission, can
+from .extensions import db, login_manager
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; frame-src 'none'; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+def select_locale():
+    """The user's chosen language, else the session's, else Swedish."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("lang") in languages:
+        return session["lang"]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def client_address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def init_app(app):
+    """Register headers, error pages, the user loader and template helpers."""
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Logga in för att fortsätta.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        from .auth.models import User
+
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.is_active and not user.is_contact else None
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["X-Frame-Options"] = "DENY"
+        headers["Referrer-Policy"] = "same-origin"
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if app.config["ENV_NAME"] == "production":
+            headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if current_user.is_authenticated and not request.path.startswith("/static/"):
+            headers["Cache-Control"] = "no-store"
+        return response
+
+    def error_page(code, title, text):
+        def handler(error):
+            return render_template("error.html", code=code, title=title, text=text), code
+        return handler
+
+    app.register_error_handler(403, error_page(403, _l("Åtkomst nekad"), _l("Du har inte behörighet till den här sidan.")))
+    app.register_error_handler(404, error_page(404, _l("Sidan finns inte"), _l("Sidan eller ärendet du söker finns inte, eller så saknar du behörighet.")))
+    app.register_error_handler(405, error_page(405, _l("Fel metod"), _l("Sidan kan inte nås på det sättet.")))
+    app.register_error_handler(413, error_page(413, _l("För stor fil"), _l("Det du skickade var större än vad som tas emot. Gå tillbaka och bifoga mindre filer.")))
+    app.register_error_handler(429, error_page(429, _l("För många försök"), _l("Vänta en stund och försök igen.")))
+    app.register_error_handler(500, error_page(500, _l("Något gick fel"), _l("Ett oväntat fel inträffade. Felet är loggat.")))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_template(
+            "error.html", code=400, title=_l("Formuläret har gått ut"),
+            text=_l("Sidan var öppen för länge eller skickades från fel ställe. Ladda om sidan och försök igen."),
+        ), 400
+
+    @app.template_filter("localtime")
+    def localtime(value, fmt="yyyy-MM-dd HH:mm"):
+        return format_datetime(value, fmt) if value else ""
+
+    @app.template_filter("fromjson")
+    def fromjson(value):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return {}
+
+    @app.context_processor
+    def helpers():
+        from .tickets import labels
+
+        return {"can": can, "Permission": Permission, "labels": labels,
+                "current_locale": select_locale()}
+
+    @app.teardown_request
+    def forget_reach(exc=None):
+        g.pop("_reach", None)
