@@ -2,7 +2,7 @@
 
 import json
 
-from flask import current_app, g, render_template, request, session
+from flask import current_app, g, has_request_context, render_template, request, session
 from flask_babel import format_datetime, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -20,6 +20,8 @@ CSP = (
 def select_locale():
     """The user's chosen language, else the session's, else Swedish."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and jobs speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("lang") in languages:

@@ -18,7 +18,7 @@ PG_URL = os.environ.get("HELPDESK_TEST_DATABASE_URL")
 DATABASES = ["sqlite", "postgresql"]
 
 
-def test_config(database_url, tmp_path):
+def app_config(database_url, tmp_path):
     """Settings for an app under test."""
     return {
         "TESTING": True,
@@ -42,7 +42,7 @@ def reset_postgres(url):
 def build_app(database_url, tmp_path, *, seed=True, clock=None):
     """An app with the migrated schema and (optionally) the committed demo data."""
     clock = clock or FrozenClock(BASE_TIME)
-    app = create_app(test_config(database_url, tmp_path), clock=clock)
+    app = create_app(app_config(database_url, tmp_path), clock=clock)
     with app.app_context():
         upgrade()
         if seed:

@@ -1,5 +1,7 @@
 """Importing the organisation and catalogue from CSV or JSON files."""
 
+import io
+
 import click
 from flask.cli import with_appcontext
 from sqlite_utils.utils import rows_from_file
@@ -18,11 +20,12 @@ from .importer import KINDS, import_rows
 def import_command(path, kind):
     """Create or update departments, groups, systems or users from a CSV/JSON file (all or nothing)."""
     with open(path, "rb") as fh:
-        try:
-            rows, _format = rows_from_file(fh)
-            rows = list(rows)
-        except Exception as error:  # the file's own format error, shown as is
-            raise click.ClickException(f"Could not read {path}: {error}")
+        data = fh.read()
+    try:
+        rows, _format = rows_from_file(io.BytesIO(data))
+        rows = list(rows)
+    except Exception as error:  # the file's own format error, shown as is
+        raise click.ClickException(f"Could not read {path}: {error}")
     try:
         with unit_of_work():
             counts = import_rows(kind, rows, now=utcnow())

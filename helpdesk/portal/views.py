@@ -8,6 +8,7 @@ from ..catalogue.queries import system_choices
 from ..clock import utcnow
 from ..database import unit_of_work
 from ..errors import DomainError
+from ..forms import choices
 from ..tickets import services
 from ..tickets.forms import ReportForm
 from ..tickets.loaders import uploads_from
@@ -35,7 +36,7 @@ def new_ticket():
     """Report a fault or a request."""
     search = request.args.get("q", "")[:100]
     form = ReportForm()
-    form.system_id.choices = system_choices(search)
+    form.system_id.choices = choices(system_choices(search))
     if request.method == "GET" and request.args.get("system", "").isdigit():
         form.system_id.data = int(request.args["system"])
     if form.validate_on_submit():

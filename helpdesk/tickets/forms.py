@@ -8,6 +8,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..forms import choices
 from .labels import IMPACT_CHOICES, STATUS_LABELS, URGENCY_CHOICES
 
 SUBJECT = [DataRequired(_l("Skriv en kort rubrik.")), Length(max=200, message=_l("Högst 200 tecken."))]
@@ -17,18 +18,18 @@ DESCRIPTION = [DataRequired(_l("Beskriv vad som har hänt.")), Length(max=50000,
 class ReportForm(FlaskForm):
     """The employee's report of a fault or a request."""
 
-    type = RadioField(_l("Vad gäller det?"), choices=[
+    type = RadioField(_l("Vad gäller det?"), choices=choices([
         ("incident", _l("Något fungerar inte (felanmälan)")),
         ("request", _l("Jag vill beställa eller fråga något")),
-    ], default="incident", validators=[InputRequired(_l("Välj vad ärendet gäller."))])
+    ]), default="incident", validators=[InputRequired(_l("Välj vad ärendet gäller."))])
     system_id = SelectField(_l("Vilket system eller vilken tjänst gäller det?"), coerce=int,
                             validators=[InputRequired(_l("Välj ett system eller ”Vet inte”."))])
     subject = StringField(_l("Rubrik"), validators=SUBJECT)
     description = TextAreaField(_l("Beskrivning"), validators=DESCRIPTION,
                                 description=_l("Vad hände, när, och vad ser du på skärmen? Skriv inga lösenord."))
-    impact = RadioField(_l("Hur många påverkas?"), coerce=int, choices=IMPACT_CHOICES, default=3,
+    impact = RadioField(_l("Hur många påverkas?"), coerce=int, choices=choices(IMPACT_CHOICES), default=3,
                         validators=[InputRequired(_l("Välj hur många som påverkas."))])
-    urgency = RadioField(_l("Kan du arbeta ändå?"), coerce=int, choices=URGENCY_CHOICES, default=3,
+    urgency = RadioField(_l("Kan du arbeta ändå?"), coerce=int, choices=choices(URGENCY_CHOICES), default=3,
                          validators=[InputRequired(_l("Välj om du kan arbeta."))])
     attachments = MultipleFileField(_l("Bifoga filer (valfritt)"),
                                     description=_l("Till exempel en skärmbild. Högst 20 MB per fil."))
@@ -37,7 +38,7 @@ class ReportForm(FlaskForm):
 
 class ReplyForm(FlaskForm):
     body = TextAreaField(_l("Meddelande"), validators=[Length(max=50000, message=_l("Texten är för lång."))])
-    kind = RadioField(_l("Typ"), choices=[("public", _l("Svar till anmälaren")), ("internal", _l("Intern anteckning"))],
+    kind = RadioField(_l("Typ"), choices=choices([("public", _l("Svar till anmälaren")), ("internal", _l("Intern anteckning"))]),
                       default="public")
     status = SelectField(_l("Sätt status samtidigt"), choices=[], validators=[Optional()])
     attachments = MultipleFileField(_l("Bifoga filer"))
@@ -52,13 +53,13 @@ class RequesterReplyForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    status = SelectField(_l("Status"), choices=[(k.value, v) for k, v in STATUS_LABELS.items()])
+    status = SelectField(_l("Status"), choices=choices((k.value, v) for k, v in STATUS_LABELS.items()))
     submit = SubmitField(_l("Ändra status"))
 
 
 class PriorityForm(FlaskForm):
-    impact = SelectField(_l("Påverkan"), coerce=int, choices=IMPACT_CHOICES)
-    urgency = SelectField(_l("Brådska"), coerce=int, choices=URGENCY_CHOICES)
+    impact = SelectField(_l("Påverkan"), coerce=int, choices=choices(IMPACT_CHOICES))
+    urgency = SelectField(_l("Brådska"), coerce=int, choices=choices(URGENCY_CHOICES))
     submit = SubmitField(_l("Ändra prioritet"))
 
 
@@ -132,7 +133,7 @@ class PhoneForm(FlaskForm):
     system_id = SelectField(_l("System"), coerce=int)
     subject = StringField(_l("Rubrik"), validators=SUBJECT)
     description = TextAreaField(_l("Anteckning från samtalet"), validators=DESCRIPTION)
-    impact = SelectField(_l("Påverkan"), coerce=int, choices=IMPACT_CHOICES, default=3)
-    urgency = SelectField(_l("Brådska"), coerce=int, choices=URGENCY_CHOICES, default=3)
+    impact = SelectField(_l("Påverkan"), coerce=int, choices=choices(IMPACT_CHOICES), default=3)
+    urgency = SelectField(_l("Brådska"), coerce=int, choices=choices(URGENCY_CHOICES), default=3)
     solved = BooleanField(_l("Löst under samtalet"))
     submit = SubmitField(_l("Registrera samtalet"))

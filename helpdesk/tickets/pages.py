@@ -11,6 +11,7 @@ from ..auth.models import User
 from ..auth.permissions import Permission, reach_of, ticket_permissions
 from ..catalogue.models import System
 from ..extensions import db
+from ..forms import choices
 from ..org.models import Department, GroupMember, SupportGroup
 from .forms import (
     AssignForm, ConfirmForm, EmptyForm, GroupForm, PriorityForm, ReopenForm, ReplyForm, RequesterReplyForm,
@@ -47,14 +48,14 @@ def bind(form_cls, ticket):
     """A form of the ticket page with its choices filled in."""
     form = form_cls()
     if isinstance(form, GroupForm):
-        form.group_id.choices = group_choices()
+        form.group_id.choices = choices(group_choices())
     elif isinstance(form, AssignForm):
-        form.assignee_id.choices = member_choices(ticket.support_group_id)
+        form.assignee_id.choices = choices(member_choices(ticket.support_group_id))
     elif isinstance(form, StatusForm):
-        form.status.choices = status_choices(ticket)
+        form.status.choices = choices(status_choices(ticket))
     elif isinstance(form, ReplyForm):
-        form.status.choices = [("", _("Oförändrad"))] + [
-            c for c in status_choices(ticket) if c[0] != ticket.status]
+        form.status.choices = choices([("", _("Oförändrad"))] + [
+            c for c in status_choices(ticket) if c[0] != ticket.status])
     return form
 
 

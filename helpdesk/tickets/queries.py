@@ -48,7 +48,7 @@ class QueueFilter:
 
 def queue_page(user, flt: QueueFilter, page: int, page_size: int):
     """One page of the queue, sorted by due time, and whether another page follows."""
-    from .search import matching_ticket_ids
+    from .search import matching_ticket_ids, words
 
     query = sa.select(Ticket).where(visible_tickets(user))
     if flt.group_id:
@@ -69,7 +69,7 @@ def queue_page(user, flt: QueueFilter, page: int, page_size: int):
         query = query.where(Ticket.system_id == flt.system_id)
     if flt.department_id:
         query = query.where(Ticket.requester_department_id == flt.department_id)
-    if flt.text.strip():
+    if words(flt.text):  # punctuation alone searches nothing
         query = query.where(Ticket.id.in_(matching_ticket_ids(flt.text)))
         order = (Ticket.id.desc(),)
     else:

@@ -14,6 +14,7 @@ from ..clock import utcnow
 from ..database import unit_of_work
 from ..errors import DomainError
 from ..extensions import db
+from ..forms import choices as as_choices
 from ..org.models import SupportGroup
 from ..web import client_address
 from . import attachments as files
@@ -195,7 +196,7 @@ def queue():
     page = max(1, min(_int_arg("page") or 1, 100000))
     tickets, has_next = queue_page(current_user, flt, page, pages.page_size())
     bulk = BulkAssignForm()
-    bulk.assignee_id.choices = choices.assignee_choices
+    bulk.assignee_id.choices = as_choices(choices.assignee_choices)
     return render_template("tickets/queue.html", tickets=tickets, has_next=has_next, page=page,
                            flt=flt, choices=choices, bulk_form=bulk, scope=request.args.get("scope", ""),
                            statuses=STATUS_LABELS)
@@ -207,7 +208,7 @@ def bulk_assign():
     if not can(current_user, Permission.QUEUE_VIEW):
         abort(403)
     form = BulkAssignForm()
-    form.assignee_id.choices = pages.queue_choices(current_user).assignee_choices
+    form.assignee_id.choices = as_choices(pages.queue_choices(current_user).assignee_choices)
     ids = [int(i) for i in request.form.getlist("ticket") if i.isdigit()][:200]
     if not form.validate_on_submit() or not ids:
         flash(_("Markera minst ett ärende och välj handläggare."), "error")
@@ -240,7 +241,7 @@ def phone():
     if not can(current_user, Permission.PHONE_LOG):
         abort(403)
     form = PhoneForm()
-    form.system_id.choices = system_choices()
+    form.system_id.choices = as_choices(system_choices())
     if form.validate_on_submit():
         caller = pages.find_person(form.caller.data)
         if caller is None:

@@ -1,0 +1,72 @@
+"""Login page, logout, language, CSRF and security headers."""
+
+from helpdesk.auth.views import safe_next
+from tests.conftest import app_config
+
+
+def test_login_page_and_failed_login_message(client):
+    assert client.get("/login").status_code == 200
+    response = client.post("/login", data={"username": "anna", "password": "fel"})
+    assert response.status_code == 200
+    assert "Fel användarnamn eller lösenord." in response.get_data(as_text=True)
+
+
+def test_empty_login_fields_get_swedish_messages(client):
+    html = client.post("/login", data={}).get_data(as_text=True)
+    assert "Ange ditt användarnamn." in html and "Ange ditt lösenord." in html
+
+
+def test_login_follows_only_local_next(client, app):
+    with app.test_request_context():
+        assert safe_next("/queue?x=1") == "/queue?x=1"
+        for bad in ["https://evil.example/", "//evil.example/", "javascript:alert(1)", None, ""]:
+            assert safe_next(bad) == "/"
+
+
+def test_logout_needs_post_and_ends_session(client, auth):
+    auth.login("anna")
+    assert client.get("/logout").status_code == 405
+    auth.logout()
+    assert client.get("/").status_code == 302
+
+
+def test_language_switch_to_english_and_back(client, auth):
+    auth.login("anna")
+    client.post("/language", data={"lang": "en", "next": "/"})
+    assert 'lang="en"' in client.get("/").get_data(as_text=True)
+    client.post("/language", data={"lang": "sv", "next": "/"})
+    assert 'lang="sv"' in client.get("/").get_data(as_text=True)
+
+
+def test_swedish_is_default_whatever_the_browser_says(client):
+    html = client.get("/login", headers={"Accept-Language": "en-US"}).get_data(as_text=True)
+    assert 'lang="sv"' in html and "Logga in" in html
+
+
+def test_security_headers_on_every_page(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_session_cookie_flags(client, auth):
+    response = auth.login("anna")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_csrf_protects_forms(app, tmp_path):
+    from helpdesk import create_app
+    from helpdesk.clock import FrozenClock
+    from tests.conftest import BASE_TIME
+
+    config = app_config(app.config["DATABASE_URL"], tmp_path) | {"WTF_CSRF_ENABLED": True}
+    strict = create_app(config, clock=FrozenClock(BASE_TIME))
+    client = strict.test_client()
+    response = client.post("/login", data={"username": "anna", "password": "demo"})
+    assert response.status_code == 400  # refused without a token, not logged in
+    assert client.get("/").status_code == 302
+    response = client.post("/language", data={"lang": "en"})
+    assert response.status_code == 400 and "Formuläret har gått ut" in response.get_data(as_text=True)
