@@ -10,6 +10,7 @@ from ..database import unit_of_work
 from ..errors import DomainError
 from ..forms import choices
 from ..tickets import services
+from ..tickets.attachments import AttachmentRefused
 from ..tickets.forms import ReportForm
 from ..tickets.loaders import uploads_from
 from ..tickets.models import TicketType
@@ -49,8 +50,10 @@ def new_ticket():
                     impact=form.impact.data, urgency=form.urgency.data,
                     type=TicketType(form.type.data), uploads=uploads,
                 )
-        except DomainError as error:
+        except AttachmentRefused as error:
             form.attachments.errors = [error.message]
+        except DomainError as error:
+            form.subject.errors = [*form.subject.errors, error.message]
         else:
             flash(_("Tack! Ditt ärende har nummer #%(n)s.", n=ticket.id), "success")
             return redirect(url_for("tickets.show", number=ticket.id))

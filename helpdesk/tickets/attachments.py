@@ -13,6 +13,10 @@ from ..errors import DomainError
 SAFE_INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "text/plain", "application/pdf"}
 
 
+class AttachmentRefused(DomainError):
+    """A file that may not be attached (type or size)."""
+
+
 @dataclass
 class StoredFile:
     filename: str
@@ -38,10 +42,10 @@ def check_upload(filename: str, size: int) -> None:
     """Refuse a forbidden type or an oversized file with a clear message."""
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if ext in current_app.config["ATTACHMENT_FORBIDDEN_EXTENSIONS"]:
-        raise DomainError(_("Filtypen .%(ext)s får inte bifogas (%(name)s).", ext=ext, name=filename))
+        raise AttachmentRefused(_("Filtypen .%(ext)s får inte bifogas (%(name)s).", ext=ext, name=filename))
     limit = current_app.config["ATTACHMENT_MAX_BYTES"]
     if size > limit:
-        raise DomainError(_("%(name)s är för stor: högst %(mb)s MB per fil.",
+        raise AttachmentRefused(_("%(name)s är för stor: högst %(mb)s MB per fil.",
                             name=filename, mb=limit // (1024 * 1024)))
 
 

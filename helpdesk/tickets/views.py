@@ -79,6 +79,8 @@ def reply(number):
                                    kind=kind, uploads=uploads_from(), staff=staff)
                 if staff and form.status.data:
                     services.change_status(ticket, form.status.data, actor=current_user, now=now)
+        except files.AttachmentRefused as error:
+            form.attachments.errors = [error.message]
         except DomainError as error:
             form.body.errors = [*form.body.errors, error.message]
         else:
