@@ -15,3 +15,11 @@ class InvalidTransition(DomainError):
 
 class NotAllowed(DomainError):
     """The rule forbids this actor from doing this."""
+
+
+class InvalidField(DomainError):
+    """A value a rule refuses; field names the form input it came from."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field

@@ -50,7 +50,7 @@ def authenticate(username: str, password: str, *, address: str, now) -> User:
         db.session.add(LoginAttempt(at=now, username=username, address=address, success=False))
         record("login_blocked", actor=None, now=now, address=address, username=username)
         raise LoginRefused(_("För många misslyckade inloggningar. Vänta en stund och försök igen."))
-    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username))
+    user = db.session.scalar(sa.select(User).where(User.username == username))  # stored lower-cased
     if user is None or not user.is_active or user.is_contact:
         verify_password(User(password_hash=None), password)  # same cost as a real check
         ok = False
@@ -69,9 +69,10 @@ def create_user(*, username, full_name, email=None, password=None, roles=(), dep
                 organisation=None, actor, now, is_contact=False) -> User:
     """A new account; the password is hashed, roles are audited."""
     username = username.strip().lower()
-    if db.session.scalar(sa.select(User.id).where(sa.func.lower(User.username) == username)):
+    # Stored lower-cased by Python: SQLite's lower() would not fold Å, Ä and Ö.
+    if db.session.scalar(sa.select(User.id).where(User.username == username)):
         raise DomainError(_("Användarnamnet %(u)s finns redan.", u=username))
-    if email and db.session.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email.lower())):
+    if email and db.session.scalar(sa.select(User.id).where(User.email == email.lower())):
         raise DomainError(_("E-postadressen %(e)s används redan.", e=email))
     user = User(
         username=username, full_name=full_name, email=email.lower() if email else None,

@@ -9,14 +9,14 @@ from .models import System
 
 
 def search_systems(text: str = ""):
-    """Active systems whose name, description or keywords match, by name."""
-    query = sa.select(System).where(System.is_active).options(joinedload(System.department))
-    for word in text.lower().split()[:5]:
-        like = f"%{word}%"
-        query = query.where(sa.or_(sa.func.lower(System.name).like(like),
-                                   sa.func.lower(System.keywords).like(like),
-                                   sa.func.lower(System.description).like(like)))
-    return db.session.scalars(query.order_by(System.name)).all()
+    """Active systems whose name, description or keywords hold every word, by name."""
+    systems = db.session.scalars(
+        sa.select(System).where(System.is_active).options(joinedload(System.department)).order_by(System.name)
+    ).all()
+    words = text.casefold().split()[:5]
+    # The catalogue is small; Python folds å, ä and ö where SQLite's lower() does not.
+    return [s for s in systems
+            if all(w in f"{s.name} {s.keywords} {s.description}".casefold() for w in words)]
 
 
 def system_choices(text: str = "", *, unknown: bool = True):

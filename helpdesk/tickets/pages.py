@@ -141,9 +141,9 @@ def group_ids_all():
 
 def find_person(text: str):
     """A user by user name or e-mail address."""
-    text = (text or "").strip().lower()
+    text = (text or "").strip().lower()  # user names and addresses are stored lower-cased
     return db.session.scalar(sa.select(User).where(
-        sa.or_(sa.func.lower(User.username) == text, sa.func.lower(User.email) == text), User.is_active))
+        sa.or_(User.username == text, User.email == text), User.is_active))
 
 
 def system_or_none(system_id):
