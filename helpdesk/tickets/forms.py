@@ -40,7 +40,8 @@ class ReplyForm(FlaskForm):
     body = TextAreaField(_l("Meddelande"), validators=[Length(max=50000, message=_l("Texten är för lång."))])
     kind = RadioField(_l("Typ"), choices=choices([("public", _l("Svar till anmälaren")), ("internal", _l("Intern anteckning"))]),
                       default="public")
-    status = SelectField(_l("Sätt status samtidigt"), choices=[], validators=[Optional()])
+    # Own id: the ticket page also holds StatusForm, whose field is "status".
+    status = SelectField(_l("Sätt status samtidigt"), choices=[], validators=[Optional()], id="reply-status")
     attachments = MultipleFileField(_l("Bifoga filer"))
     submit = SubmitField(_l("Skicka"))
 

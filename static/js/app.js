@@ -1,5 +1,9 @@
 // Progressive enhancement only: every flow works without this file.
 document.addEventListener("DOMContentLoaded", () => {
+  // After a failed submit, start keyboard and screen-reader users at the list of errors.
+  const summary = document.querySelector(".error-summary");
+  if (summary) summary.focus();
+
   // Narrow a <select> as the user types in its search box.
   document.querySelectorAll("[data-filter-select]").forEach((input) => {
     const select = document.getElementById(input.dataset.filterSelect);
