@@ -27,6 +27,7 @@ def create_app(test_config=None, *, clock=None):
     app.extensions["helpdesk.clock"] = clock or SystemClock()
 
     from . import models  # noqa: F401  (every table in the metadata)
+    from .notifications import compose  # noqa: F401  (turns intents into outbox rows at commit)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)

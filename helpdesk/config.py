@@ -43,6 +43,20 @@ class Defaults:
     # engine's calendars take over.
     DEFAULT_DUE_HOURS = {"1": 4, "2": 8, "3": 24, "4": 40}
     SEED_DEMO_IF_EMPTY = False
+    # E-mail. Our Message-IDs carry the ticket and an HMAC on this domain.
+    MAIL_MESSAGE_ID_DOMAIN = "helpdesk.exempelby.se"
+    MAIL_DEFAULT_SENDER = "servicedesk@exempelby.se"
+    MAIL_MAX_BYTES = 40 * 1024 * 1024  # larger mail is kept but quarantined
+    MAIL_ACK_LIMIT_PER_HOUR = 5  # acknowledgements to one address; breaks loops
+    # "files" writes outgoing mail to instance/mail-out (development); "smtp" sends.
+    MAIL_TRANSPORT = "files"
+    SMTP_HOST = "127.0.0.1"
+    SMTP_PORT = 25
+    SMTP_STARTTLS = False
+    SMTP_USERNAME = None
+    SMTP_PASSWORD = None
+    SMTP_TIMEOUT = 30
+    OUTBOX_MAX_ATTEMPTS = 8
     BASE_URL = "http://127.0.0.1:5000"
 
 

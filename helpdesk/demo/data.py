@@ -135,3 +135,9 @@ TICKETS = [
     ("goran", "Klientdatorer", "Datorn startar inte",
      "Min bärbara dator startar inte efter uppdateringen i natt.", 3, 1, 2, []),
 ]
+
+# (name, address, default group, closed-ticket policy)
+MAILBOXES = [
+    ("servicedesk", "servicedesk@exempelby.se", "desk", "reopen"),
+    ("skolit", "skolit@exempelby.se", "skolit", "new_linked"),
+]

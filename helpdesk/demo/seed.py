@@ -8,6 +8,7 @@ from ..auth.models import User
 from ..auth.services import create_user
 from ..catalogue.models import System
 from ..extensions import db
+from ..intake.models import Mailbox
 from ..org.models import Department, GroupMember, Organisation, SupportGroup
 from ..routing.models import RoutingRule
 from ..tickets import services as tickets
@@ -63,6 +64,9 @@ def seed_demo(*, now, password=DEMO_PASSWORD, with_tickets=True) -> dict:
             value = str(depts[value].id)
         db.session.add(RoutingRule(position=position, name=name, field=field, value=value,
                                    target_group_id=groups[group].id))
+    for name, address, group, policy in data.MAILBOXES:
+        db.session.add(Mailbox(name=name, address=address, organisation_id=kommun.id,
+                               default_group_id=groups[group].id, closed_policy=policy))
     db.session.flush()
     created = 0
     if with_tickets:
@@ -74,7 +78,8 @@ def seed_demo(*, now, password=DEMO_PASSWORD, with_tickets=True) -> dict:
             for step, action in enumerate(actions, start=1):
                 _act(ticket, action, users, at + timedelta(minutes=20 * step))
             created += 1
-    return {"organisations": 2, "users": len(users), "systems": len(systems), "tickets": created}
+    return {"organisations": 2, "users": len(users), "systems": len(systems),
+            "mailboxes": len(data.MAILBOXES), "tickets": created}
 
 
 def _act(ticket, action, users, at):

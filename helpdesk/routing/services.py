@@ -18,8 +18,8 @@ class Decision:
 
 
 def decide_group(*, organisation_id, system=None, requester_department_id=None,
-                 channel=None, mailbox=None, text="") -> Decision:
-    """Affected system first, then rules in order, then the central service desk."""
+                 channel=None, mailbox=None, text="", default_group=None) -> Decision:
+    """Affected system first, then rules in order, then the mailbox's group, then the service desk."""
     if system is not None and system.support_group is not None and system.support_group.is_active:
         return Decision(system.support_group, {"by": "system", "id": system.id, "name": system.name})
     rules = db.session.scalars(
@@ -31,6 +31,8 @@ def decide_group(*, organisation_id, system=None, requester_department_id=None,
     for rule in rules:
         if rule_matches(rule, requester_department_id, channel, mailbox, lowered):
             return Decision(rule.target_group, {"by": "rule", "id": rule.id, "name": rule.name})
+    if default_group is not None and default_group.is_active:
+        return Decision(default_group, {"by": "mailbox", "id": default_group.id, "name": mailbox or ""})
     desk = db.session.scalar(
         sa.select(SupportGroup).where(SupportGroup.is_service_desk, SupportGroup.is_active)
         .order_by((SupportGroup.organisation_id == organisation_id).desc(), SupportGroup.id)

@@ -45,4 +45,5 @@ MESSAGE_KIND_LABELS = {
     MessageKind.PUBLIC: _l("Svar"),
     MessageKind.INTERNAL: _l("Intern anteckning"),
     MessageKind.PHONE: _l("Telefonsamtal"),
+    MessageKind.AUTOMATIC: _l("Automatiskt meddelande"),
 }

@@ -52,6 +52,10 @@ class MessageKind(StrEnum):
     PUBLIC = "public"  # seen by the requester
     INTERNAL = "internal"  # staff only
     PHONE = "phone"  # a logged call, public
+    AUTOMATIC = "automatic"  # an auto-reply or bounce, kept for staff, changes nothing
+
+
+PUBLIC_KINDS = (MessageKind.PUBLIC, MessageKind.PHONE)
 
 
 class Ticket(db.Model):
@@ -87,6 +91,8 @@ class Ticket(db.Model):
     is_open: Mapped[bool] = mapped_column(default=True)
     is_confidential: Mapped[bool] = mapped_column(default=False)
     merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ticket.id"))
+    # The mailbox an e-mailed ticket came in through; its mail goes out from there.
+    mailbox_id: Mapped[int | None] = mapped_column(sa.ForeignKey("mailbox.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -128,6 +134,7 @@ class Message(db.Model):
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     body: Mapped[str] = mapped_column(sa.Text)  # plain text as written or received
     body_html: Mapped[str | None] = mapped_column(sa.Text)  # raw; sanitised on display
+    body_reply: Mapped[str | None] = mapped_column(sa.Text)  # e-mail: the new part, without quotes
     email_message_id: Mapped[str | None] = mapped_column(sa.String(998), index=True)
     headers: Mapped[dict | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -140,7 +147,7 @@ class Message(db.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.kind != MessageKind.INTERNAL
+        return self.kind in PUBLIC_KINDS
 
 
 class Attachment(db.Model):

@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.permissions import reach_of
 from ..extensions import db
-from .models import Message, Ticket, TicketEvent, TicketParticipant
+from .models import PUBLIC_KINDS, Message, Ticket, TicketEvent, TicketParticipant
 
 
 def visible_tickets(user):
@@ -119,7 +119,7 @@ def conversation(ticket, *, internal: bool):
         .order_by(Message.id)
     )
     if not internal:
-        query = query.where(Message.kind != "internal")
+        query = query.where(Message.kind.in_(PUBLIC_KINDS))
     return db.session.scalars(query).unique().all()
 
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from ..errors import DomainError, InvalidTransition, NotAllowed
 from ..extensions import db
+from ..notifications import intents
 from ..org.models import GroupMember
 from ..routing.services import decide_group
 from . import attachments as files
@@ -43,17 +44,24 @@ def record_event(ticket, kind, *, actor, now, old=None, new=None, reason=None) -
 
 
 def create_ticket(*, requester, subject, body, actor, now, system=None, impact=3, urgency=3,
-                  type=TicketType.INCIDENT, channel=Channel.WEB, mailbox=None,
-                  uploads=(), is_confidential=False, organisation_id=None) -> Ticket:
-    """Register a new ticket, route it and record why."""
+                  type=TicketType.INCIDENT, channel=Channel.WEB, mailbox=None, email=None,
+                  uploads=(), is_confidential=False, organisation_id=None, acknowledge=True) -> Ticket:
+    """Register a new ticket, route it and record why.
+
+    mailbox is the intake Mailbox an e-mail came through (a routing input);
+    email holds the message's e-mail metadata (message_id, headers, html).
+    """
     subject = (subject or "").strip()
     if not subject:
         raise DomainError(_("Ange en rubrik."))
-    organisation_id = organisation_id or requester.organisation_id or (system.organisation_id if system else None)
+    organisation_id = (organisation_id or requester.organisation_id
+                       or (system.organisation_id if system else None)
+                       or (mailbox.organisation_id if mailbox else None))
     decision = decide_group(
         organisation_id=organisation_id, system=system,
-        requester_department_id=requester.department_id, channel=channel, mailbox=mailbox,
-        text=f"{subject}\n{body}",
+        requester_department_id=requester.department_id, channel=channel,
+        mailbox=mailbox.name if mailbox else None, text=f"{subject}\n{body}",
+        default_group=mailbox.default_group if mailbox else None,
     )
     priority = priority_for(impact, urgency)
     ticket = Ticket(
@@ -64,6 +72,7 @@ def create_ticket(*, requester, subject, body, actor, now, system=None, impact=3
         impact=impact, urgency=urgency, priority=priority, status=Status.NEW, is_open=True,
         is_confidential=is_confidential or type == TicketType.SECURITY_INCIDENT,
         created_at=now, updated_at=now, due_at=provisional_due(priority, now),
+        mailbox_id=mailbox.id if mailbox else None,
     )
     db.session.add(ticket)
     kind = MessageKind.PHONE if channel == Channel.PHONE else MessageKind.PUBLIC
@@ -73,17 +82,19 @@ def create_ticket(*, requester, subject, body, actor, now, system=None, impact=3
     record_event(ticket, "group", actor=actor, now=now, new=decision.group.id, reason=decision.reason)
     record_event(ticket, "priority", actor=actor, now=now, new=priority,
                  reason={"impact": impact, "urgency": urgency})
-    _add_message(ticket, body=body, kind=kind, author=actor, channel=channel, now=now, uploads=uploads)
+    _add_message(ticket, body=body, kind=kind, author=requester if channel == Channel.EMAIL else actor,
+                 channel=channel, now=now, uploads=uploads, **(email or {}))
     db.session.flush()
     index_ticket(ticket)
+    intents.note("created", ticket, now=now, acknowledge=acknowledge)
     return ticket
 
 
 def _add_message(ticket, *, body, kind, author, channel, now, uploads=(), body_html=None,
-                 email_message_id=None, headers=None) -> Message:
+                 body_reply=None, email_message_id=None, headers=None) -> Message:
     message = Message(
         ticket=ticket, kind=kind, channel=channel, author_id=getattr(author, "id", None),
-        body=body or "", body_html=body_html, email_message_id=email_message_id,
+        body=body or "", body_html=body_html, body_reply=body_reply, email_message_id=email_message_id,
         headers=headers, created_at=now,
     )
     db.session.add(message)
@@ -94,19 +105,21 @@ def _add_message(ticket, *, body, kind, author, channel, now, uploads=(), body_h
             ticket_id=ticket.id, message_id=message.id, filename=stored.filename,
             content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
             storage_key=stored.storage_key, created_at=now,
+            content_id=getattr(upload, "content_id", None),
         ))
     return message
 
 
-def add_reply(ticket, *, body, actor, now, kind=MessageKind.PUBLIC, uploads=(), staff: bool) -> Message:
+def add_reply(ticket, *, body, actor, now, kind=MessageKind.PUBLIC, uploads=(), staff: bool,
+              channel=None, email=None) -> Message:
     """A public reply, an internal note or a logged call on an existing ticket."""
     if not (body or "").strip() and not uploads:
         raise DomainError(_("Skriv ett meddelande eller bifoga en fil."))
     if kind == MessageKind.INTERNAL and not staff:
         raise NotAllowed(_("Bara handläggare kan skriva interna anteckningar."))
-    channel = Channel.PHONE if kind == MessageKind.PHONE else Channel.WEB
+    channel = channel or (Channel.PHONE if kind == MessageKind.PHONE else Channel.WEB)
     message = _add_message(ticket, body=body, kind=kind, author=actor, channel=channel,
-                           now=now, uploads=uploads)
+                           now=now, uploads=uploads, **(email or {}))
     ticket.updated_at = now
     if kind == MessageKind.INTERNAL:
         record_event(ticket, "note", actor=actor, now=now, new=message.id)
@@ -123,6 +136,17 @@ def add_reply(ticket, *, body, actor, now, kind=MessageKind.PUBLIC, uploads=(), 
             _set_status(ticket, Status.OPEN, actor=actor, now=now, reason="requester_reply")
     db.session.flush()
     index_ticket(ticket)
+    intents.note("reply", ticket, now=now, message_id=message.id, staff=staff,
+                 public=message.is_public, actor_id=getattr(actor, "id", None))
+    return message
+
+
+def record_automatic(ticket, *, body, author, now, email=None, uploads=()) -> Message:
+    """Keep an auto-reply or bounce on its ticket for staff; no status, clock or mail changes."""
+    message = _add_message(ticket, body=body, kind=MessageKind.AUTOMATIC, author=author,
+                           channel=Channel.EMAIL, now=now, uploads=uploads, **(email or {}))
+    record_event(ticket, "automatic_mail", actor=author, now=now, new=message.id)
+    db.session.flush()
     return message
 
 
@@ -138,6 +162,7 @@ def _set_status(ticket, status: Status, *, actor, now, reason=None) -> None:
     elif status in OPEN_STATUSES:
         ticket.solved_at = ticket.closed_at = None
     record_event(ticket, "status", actor=actor, now=now, old=old, new=status, reason=reason)
+    intents.note("status", ticket, now=now, new=status, actor_id=getattr(actor, "id", None))
 
 
 def change_status(ticket, status, *, actor, now, reason=None) -> None:
@@ -175,6 +200,7 @@ def move_to_group(ticket, group, *, actor, now, reason=None) -> None:
         raise DomainError(_("Gruppen %(name)s är inte aktiv.", name=group.name))
     record_event(ticket, "group", actor=actor, now=now, old=ticket.support_group_id, new=group.id,
                  reason={"by": "manual", "text": reason} if reason else {"by": "manual"})
+    intents.note("group", ticket, now=now, group_id=group.id)
     ticket.support_group_id = group.id
     ticket.support_group = group
     if ticket.assignee_id and not is_member(ticket.assignee_id, group.id):
@@ -198,6 +224,7 @@ def assign(ticket, assignee, *, actor, now) -> None:
     record_event(ticket, "assignee", actor=actor, now=now, old=ticket.assignee_id, new=new_id)
     ticket.assignee_id = new_id
     ticket.updated_at = now
+    intents.note("assigned", ticket, now=now, assignee_id=new_id, actor_id=getattr(actor, "id", None))
     if assignee is not None and ticket.status == Status.NEW:
         _set_status(ticket, Status.OPEN, actor=actor, now=now)
     db.session.flush()

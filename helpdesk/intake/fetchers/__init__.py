@@ -1,0 +1,48 @@
+"""Mail fetchers: each channel only fetches raw bytes and acknowledges; ingest() does the rest.
+
+A fetcher is made from a Mailbox by the factory registered for its channel and
+has fetch() -> iterable of (handle, raw bytes), acknowledge(handle) and close().
+acknowledge is called only after the message's ticket change has committed.
+"""
+
+from typing import Iterable, Protocol
+
+from flask import current_app
+
+
+class Fetcher(Protocol):
+    def fetch(self) -> Iterable[tuple[object, bytes]]: ...
+
+    def acknowledge(self, handle) -> None: ...
+
+    def close(self) -> None: ...
+
+
+FACTORIES: dict = {}
+
+
+def register(channel: str, factory) -> None:
+    FACTORIES[channel] = factory
+
+
+def fetcher_for(mailbox) -> Fetcher | None:
+    """The fetcher for a mailbox's channel, or None for push channels (relay, files)."""
+    _load_channels()
+    factory = FACTORIES.get(mailbox.channel)
+    return factory(mailbox) if factory else None
+
+
+def secret(mailbox, key: str) -> str | None:
+    """A mailbox secret from configuration (HELPDESK_MAILBOX_<NAME>_<KEY>), never from the database."""
+    return current_app.config.get(f"MAILBOX_{mailbox.name}_{key}".upper())
+
+
+def _load_channels() -> None:
+    import importlib
+
+    for module in ("imap", "ews", "graph"):
+        try:
+            importlib.import_module(f"{__name__}.{module}")
+        except ModuleNotFoundError as error:
+            if error.name != f"{__name__}.{module}":
+                raise

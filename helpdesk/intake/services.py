@@ -1,0 +1,273 @@
+"""ingest(raw, mailbox): the one pipeline every mail channel hands raw bytes to."""
+
+import logging
+import re
+from dataclasses import dataclass
+
+import nh3
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from ..auth.permissions import Permission, can
+from ..errors import DomainError
+from ..extensions import db
+from ..notifications import intents
+from ..notifications.compose import ack_allowed, our_addresses
+from ..notifications.models import OutboundMessage
+from ..tickets import services as tickets
+from ..tickets.attachments import AttachmentRefused, check_upload
+from ..tickets.models import Channel, Message, Status, Ticket
+from . import store, thread
+from .classify import automatic_kind, returned_message_ids
+from .contacts import contact_for, user_for
+from .models import InboundMessage, MessageKey, Outcome
+from .parse import ParsedMail, parse
+from .replies import latest_reply
+
+log = logging.getLogger(__name__)
+KEPT_HEADERS = ("from", "to", "cc", "date", "subject", "message-id", "in-reply-to", "references",
+                "auto-submitted", "thread-index", "x-mailer", "user-agent")
+
+
+@dataclass
+class IngestResult:
+    inbound: InboundMessage
+    ticket_id: int | None
+
+    def as_dict(self) -> dict:
+        i = self.inbound
+        return {"message_id": i.message_id, "outcome": i.outcome, "ticket": self.ticket_id,
+                "automatic": i.automatic, "acknowledged": i.acknowledged, "reason": i.reason}
+
+
+class _Duplicate(Exception):
+    pass
+
+
+class Quarantine(Exception):
+    """Processing stopped for a reason an admin must look at."""
+
+
+def ingest(raw: bytes, mailbox, *, now) -> IngestResult:
+    """Store, parse, deduplicate, classify, thread and apply one e-mail; flushes, never commits."""
+    digest = store.keep(raw)
+    inbound = InboundMessage(mailbox_id=getattr(mailbox, "id", None), received_at=now, raw_sha256=digest,
+                             raw_size=len(raw), outcome=Outcome.QUARANTINED, message_id="")
+    db.session.add(inbound)
+    try:
+        mail = parse(raw)
+    except Exception as error:  # the stdlib parser itself gave up: keep and quarantine
+        inbound.message_id = f"{digest[:40]}@derived.invalid"
+        inbound.reason = f"unreadable: {type(error).__name__}"[:500]
+        db.session.flush()
+        return IngestResult(inbound, None)
+    inbound.message_id = mail.message_id[:998]
+    inbound.sender = mail.sender[:254]
+    inbound.subject = mail.subject[:500]
+    db.session.flush()
+    key = mail.message_id if not mail.message_id_derived else f"sha256:{digest}"
+    first = db.session.get(MessageKey, key)
+    if first is not None:
+        return _duplicate(inbound, first)
+    mark = intents.checkpoint()
+    try:
+        with db.session.begin_nested():
+            db.session.add(MessageKey(key=key, inbound_id=inbound.id))
+            try:
+                db.session.flush()
+            except IntegrityError:
+                raise _Duplicate() from None
+            if len(raw) > current_app.config["MAIL_MAX_BYTES"]:
+                raise Quarantine("too_large")
+            _process(mail, mailbox, inbound, now)
+    except _Duplicate:
+        intents.rollback_to(mark)
+        return _duplicate(inbound, db.session.get(MessageKey, key))
+    except Quarantine as stop:
+        intents.rollback_to(mark)
+        inbound.outcome, inbound.reason = Outcome.QUARANTINED, str(stop)[:500]
+    except Exception as error:  # never lose a message to a bug: quarantine it with the reason
+        intents.rollback_to(mark)
+        log.exception("intake failed on %s", mail.message_id)
+        inbound.outcome = Outcome.QUARANTINED
+        inbound.reason = f"error: {type(error).__name__}: {error}"[:500]
+    db.session.flush()
+    return IngestResult(inbound, inbound.ticket_id)
+
+
+def _duplicate(inbound, first) -> IngestResult:
+    original = db.session.get(InboundMessage, first.inbound_id) if first else None
+    inbound.outcome = Outcome.DUPLICATE
+    inbound.reason = f"duplicate of inbound #{original.id}" if original else "duplicate"
+    inbound.ticket_id = original.ticket_id if original else None
+    inbound.automatic = original.automatic if original else False
+    db.session.flush()
+    return IngestResult(inbound, inbound.ticket_id)
+
+
+def _process(mail: ParsedMail, mailbox, inbound, now) -> None:
+    kind = automatic_kind(mail, own_domains={thread.message_id_domain().lower()})
+    inbound.automatic = kind is not None
+    if kind == "own" or (mail.sender and mail.sender in our_addresses()):
+        inbound.outcome, inbound.reason = Outcome.IGNORED, "own mail"
+        return
+    sender = user_for(mail.sender)
+    ticket = find_ticket(mail, sender)
+    if ticket is None and kind == "bounce":
+        ticket = _bounced_ticket(mail)
+    if kind is not None:
+        if ticket is None:
+            inbound.outcome, inbound.reason = Outcome.IGNORED, kind
+            return
+        tickets.record_automatic(ticket, body=_text(mail), author=sender, now=now, email=_email_fields(mail))
+        inbound.outcome, inbound.reason, inbound.ticket_id = Outcome.FOLLOWUP, kind, ticket.id
+        return
+    if not mail.sender:
+        raise Quarantine("no sender address")
+    if ticket is not None:
+        _follow_up(ticket, mail, mailbox, inbound, sender, now)
+    else:
+        _new_ticket(mail, mailbox, inbound, now)
+
+
+def find_ticket(mail: ParsedMail, sender):
+    """Our signed Message-IDs first, then mail we received, then the subject tag from a party."""
+    for mid in reversed(mail.in_reply_to + mail.references):
+        number = thread.ticket_of(mid)
+        if number is None:
+            number = db.session.scalar(sa.select(Message.ticket_id).where(Message.email_message_id == mid).limit(1))
+        if number is None:
+            number = db.session.scalar(sa.select(OutboundMessage.ticket_id).where(OutboundMessage.message_id == mid))
+        ticket = db.session.get(Ticket, number) if number else None
+        if ticket is not None:
+            return _final(ticket)
+    number = thread.subject_tag(mail.subject)
+    ticket = db.session.get(Ticket, number) if number else None
+    if ticket is not None and sender is not None and _is_party(ticket, sender):
+        return _final(ticket)
+    key = thread.thread_key(mail.headers.get("thread-index", ""))
+    if key and sender is not None:
+        number = db.session.scalar(sa.select(InboundMessage.ticket_id).where(
+            InboundMessage.thread_key == key, InboundMessage.ticket_id.is_not(None)).limit(1))
+        ticket = db.session.get(Ticket, number) if number else None
+        if ticket is not None and _is_party(ticket, sender):
+            return _final(ticket)
+    return None
+
+
+def _final(ticket):
+    seen = set()
+    while ticket.merged_into_id and ticket.id not in seen:
+        seen.add(ticket.id)
+        ticket = db.session.get(Ticket, ticket.merged_into_id)
+    return ticket
+
+
+def _is_party(ticket, user) -> bool:
+    return (user.id == ticket.requester_id or any(p.user_id == user.id for p in ticket.participants)
+            or can(user, Permission.TICKET_WORK, ticket))
+
+
+def _bounced_ticket(mail):
+    for mid in returned_message_ids(mail):
+        number = thread.ticket_of(mid) or db.session.scalar(
+            sa.select(OutboundMessage.ticket_id).where(OutboundMessage.message_id == mid))
+        if number:
+            return db.session.get(Ticket, number)
+    return None
+
+
+def _follow_up(ticket, mail, mailbox, inbound, sender, now) -> None:
+    staff = sender is not None and can(sender, Permission.TICKET_WORK, ticket)
+    author = sender or contact_for(mail.sender, mail.sender_name, organisation_id=ticket.organisation_id, now=now)
+    policy = getattr(mailbox, "closed_policy", "reopen")
+    if ticket.status == Status.CLOSED and policy == "new_linked" and not staff:
+        old = ticket
+        _new_ticket(mail, mailbox, inbound, now)
+        tickets.link_tickets(db.session.get(Ticket, inbound.ticket_id), old, actor=author, now=now)
+        inbound.reason = f"reply to closed #{old.id}: new linked ticket"
+        return
+    if not staff and author.id != ticket.requester_id:
+        tickets.add_participant(ticket, author.id, role="cc")
+    uploads, refused = _uploads(mail)
+    tickets.add_reply(ticket, body=_text(mail, refused), actor=author, now=now, staff=staff,
+                      channel=Channel.EMAIL, email=_email_fields(mail), uploads=uploads)
+    _remember_thread(inbound, mail)
+    inbound.outcome, inbound.ticket_id = Outcome.FOLLOWUP, ticket.id
+
+
+def _new_ticket(mail, mailbox, inbound, now) -> None:
+    organisation_id = getattr(mailbox, "organisation_id", None)
+    domains = [d.strip().lower().lstrip("@") for d in (getattr(mailbox, "allowed_domains", "") or "").split(",") if d.strip()]
+    if domains and mail.sender.rsplit("@", 1)[-1] not in domains:
+        raise Quarantine(f"sender domain not allowed: {mail.sender.rsplit('@', 1)[-1]}")
+    requester = contact_for(mail.sender, mail.sender_name, organisation_id=organisation_id, now=now)
+    uploads, refused = _uploads(mail)
+    acknowledge = ack_allowed(requester, now)
+    ticket = tickets.create_ticket(
+        requester=requester, subject=_subject(mail), body=_text(mail, refused), actor=requester, now=now,
+        channel=Channel.EMAIL, mailbox=mailbox, email=_email_fields(mail), uploads=uploads,
+        acknowledge=acknowledge, organisation_id=organisation_id)
+    ours = our_addresses()
+    for address in dict.fromkeys(mail.to + mail.cc):
+        colleague = user_for(address)
+        if address not in ours and colleague is not None and colleague.id != requester.id and not colleague.is_contact:
+            tickets.add_participant(ticket, colleague.id, role="cc")
+    _remember_thread(inbound, mail)
+    inbound.outcome, inbound.ticket_id, inbound.acknowledged = Outcome.CREATED, ticket.id, acknowledge
+
+
+def _remember_thread(inbound, mail) -> None:
+    inbound.thread_key = thread.thread_key(mail.headers.get("thread-index", ""))
+
+
+def _subject(mail) -> str:
+    subject = re.sub(r"^\s*((sv|vb|re|fw|fwd|vs|aw|wg)\s*:\s*)+", "", mail.subject, flags=re.I).strip()
+    return subject or "(ingen rubrik)"
+
+
+def html_to_text(html: str) -> str:
+    """Readable text from HTML mail: block ends become line breaks, tags go."""
+    html = re.sub(r"(?is)<(script|style|head)\b.*?</\1\s*>", " ", html)
+    html = re.sub(r"(?i)<br\s*/?>|</(p|div|li|tr|h[1-6]|blockquote)\s*>", "\n", html)
+    text = nh3.clean(html, tags=set())
+    import html as htmllib
+
+    text = htmllib.unescape(text)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in text.splitlines())).strip()
+
+
+def _text(mail, refused=()) -> str:
+    text = mail.text.strip() or (html_to_text(mail.html) if mail.html else "")
+    if refused:
+        text += "\n\n[" + ", ".join(refused) + "]"
+    return text or "(tomt meddelande)"
+
+
+def _email_fields(mail) -> dict:
+    text = mail.text.strip() or (html_to_text(mail.html) if mail.html else "")
+    return {"email_message_id": mail.message_id,
+            "headers": {k: v[:2000] for k, v in mail.headers.items() if k in KEPT_HEADERS},
+            "body_html": mail.html, "body_reply": latest_reply(text)}
+
+
+def _uploads(mail):
+    """Attachments that may be stored, and a note of those that may not."""
+    accepted, refused = [], []
+    for item in mail.attachments:
+        try:
+            check_upload(item.filename, len(item.data))
+        except AttachmentRefused as error:
+            refused.append(error.message)
+            continue
+        accepted.append(item)
+    return accepted, refused
+
+
+def reprocess(inbound, *, now) -> IngestResult:
+    """Run a quarantined message through the pipeline again (after a fix)."""
+    if inbound.outcome != Outcome.QUARANTINED:
+        raise DomainError("Bara meddelanden i karantän kan läsas in igen.")
+    inbound.released_at = now
+    return ingest(store.load(inbound.raw_sha256), inbound.mailbox, now=now)

@@ -1,0 +1,121 @@
+"""Turning a transaction's notification intents into outbox rows, from the final ticket state."""
+
+from collections import OrderedDict
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from . import intents
+from .services import queue_mail
+
+
+@event.listens_for(Session, "before_commit")
+def _compose_before_commit(session):
+    notices = intents.take(session)
+    if notices:
+        compose(session, notices)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_on_rollback(session):
+    intents.take(session)
+
+
+def compose(session, notices) -> None:
+    """One mail per purpose per ticket, however many changes the transaction made."""
+    from ..tickets.models import Message, Status, Ticket
+
+    by_ticket: dict[int, dict[str, list]] = OrderedDict()
+    for kind, ticket_id, data in notices:
+        by_ticket.setdefault(ticket_id, {}).setdefault(kind, []).append(data)
+    for ticket_id, kinds in by_ticket.items():
+        ticket = session.get(Ticket, ticket_id)
+        if ticket is None:
+            continue
+        now = [d for ds in kinds.values() for d in ds][-1]["now"]
+        if "created" in kinds:
+            created = kinds["created"][0]
+            if created.get("acknowledge", True):
+                _acknowledge(session, ticket, now)
+        if "created" in kinds or "group" in kinds:
+            _tell_group(session, ticket, now)
+        replies = [d for d in kinds.get("reply", []) if d.get("staff") and d.get("public")]
+        statuses = [d["new"] for d in kinds.get("status", [])]
+        if replies:
+            message = session.get(Message, replies[-1]["message_id"])
+            template = {Status.WAITING_REQUESTER: "request_info", Status.SOLVED: "solved"}.get(
+                ticket.status, "agent_reply")
+            _tell_requester(session, ticket, template, now, message=message, human=True,
+                            exclude=replies[-1].get("actor_id"))
+        elif statuses and statuses[-1] in (Status.SOLVED, Status.WAITING_REQUESTER) and ticket.status == statuses[-1]:
+            template = "solved" if ticket.status == Status.SOLVED else "request_info"
+            _tell_requester(session, ticket, template, now, message=None, human=False)
+        for data in kinds.get("assigned", []):
+            if data.get("assignee_id") and data["assignee_id"] != data.get("actor_id") \
+                    and ticket.assignee_id == data["assignee_id"]:
+                _tell_assignee(session, ticket, now)
+
+
+def _deliverable(user) -> bool:
+    return bool(user and user.email and user.is_active and not is_our_address(user.email))
+
+
+def is_our_address(address: str) -> bool:
+    """Never write automatically to one of our own mailboxes."""
+    return address.lower() in our_addresses()
+
+
+def our_addresses() -> set[str]:
+    """Every address the desk itself receives on."""
+    from ..extensions import db
+    from ..intake.models import Mailbox
+
+    return {a.lower() for a in db.session.scalars(sa.select(Mailbox.address))} | {
+        current_app.config["MAIL_DEFAULT_SENDER"].lower()}
+
+
+def ack_allowed(requester, now) -> bool:
+    """Whether an acknowledgement may go to this requester now (deliverable, under the rate limit)."""
+    from ..extensions import db
+    from .models import OutboundMessage
+
+    if not _deliverable(requester):
+        return False
+    window = now - timedelta(hours=1)
+    recent = db.session.scalar(sa.select(sa.func.count()).select_from(OutboundMessage).where(
+        OutboundMessage.rate_key == _ack_key(requester), OutboundMessage.created_at >= window))
+    return recent < current_app.config["MAIL_ACK_LIMIT_PER_HOUR"]  # a loop the rules missed stops here
+
+
+def _ack_key(user) -> str:
+    return f"ack:{user.email.lower()}"
+
+
+def _acknowledge(session, ticket, now) -> None:
+    if ack_allowed(ticket.requester, now):
+        queue_mail(kind="acknowledgement", ticket=ticket, to=[ticket.requester], now=now,
+                   auto_submitted="auto-replied", rate_key=_ack_key(ticket.requester))
+
+
+def _tell_group(session, ticket, now) -> None:
+    group = ticket.support_group
+    if group.email and not is_our_address(group.email):
+        queue_mail(kind="new_ticket", ticket=ticket, to_addresses=[group.email], now=now,
+                   auto_submitted="auto-generated")
+
+
+def _tell_requester(session, ticket, template, now, *, message, human, exclude=None) -> None:
+    people = [ticket.requester] + [p.user for p in ticket.participants if p.role == "cc"]
+    people = [p for p in people if _deliverable(p) and p.id != exclude]
+    if not people:
+        return
+    queue_mail(kind=template, ticket=ticket, to=people[:1], cc=people[1:], now=now, message=message,
+               auto_submitted=None if human else "auto-generated")
+
+
+def _tell_assignee(session, ticket, now) -> None:
+    if _deliverable(ticket.assignee):
+        queue_mail(kind="assigned", ticket=ticket, to=[ticket.assignee], now=now, auto_submitted="auto-generated")

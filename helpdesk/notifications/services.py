@@ -1,0 +1,71 @@
+"""Writing mail to the outbox."""
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ..extensions import db
+from ..intake.thread import new_message_id
+from .models import OutboundMessage, OutboxStatus
+from .render import render
+
+MAX_REFERENCES = 10
+
+
+def ticket_url(ticket) -> str:
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/tickets/{ticket.id}"
+
+
+def sender_for(ticket):
+    """The mailbox a ticket's mail goes out from: where it came in, else its organisation's first."""
+    from ..intake.models import Mailbox
+
+    if ticket.mailbox_id:
+        mailbox = db.session.get(Mailbox, ticket.mailbox_id)
+        if mailbox and mailbox.is_active:
+            return mailbox
+    return db.session.scalar(
+        sa.select(Mailbox).where(Mailbox.is_active)
+        .order_by((Mailbox.organisation_id == ticket.organisation_id).desc(), Mailbox.id))
+
+
+def thread_ids(ticket) -> list[str]:
+    """The Message-IDs of the ticket's conversation so far, oldest first."""
+    from ..tickets.models import Message
+
+    inbound = db.session.execute(
+        sa.select(Message.created_at, Message.email_message_id)
+        .where(Message.ticket_id == ticket.id, Message.email_message_id.is_not(None))).all()
+    outbound = db.session.execute(
+        sa.select(OutboundMessage.created_at, OutboundMessage.message_id)
+        .where(OutboundMessage.ticket_id == ticket.id)).all()
+    ordered = [mid for _at, mid in sorted(inbound + outbound, key=lambda r: r[0])]
+    if len(ordered) > MAX_REFERENCES:  # keep the first, as RFC 5322 suggests, and the latest
+        ordered = ordered[:1] + ordered[-(MAX_REFERENCES - 1):]
+    return ordered
+
+
+def queue_mail(*, kind, ticket, now, to=(), to_addresses=(), cc=(), message=None,
+               auto_submitted=None, rate_key=None) -> OutboundMessage:
+    """Render a template for the recipients and add it to the outbox in this transaction."""
+    mailbox = sender_for(ticket)
+    locale = next((p.locale for p in to if getattr(p, "locale", None)), None) or \
+        current_app.config["BABEL_DEFAULT_LOCALE"]
+    subject, text, html = render(kind, locale, ticket=ticket, message=message, url=ticket_url(ticket),
+                                 recipient=to[0] if to else None)
+    refs = thread_ids(ticket)
+    headers = {"X-Auto-Response-Suppress": "All", "X-Helpdesk-Ticket": str(ticket.id)}
+    if auto_submitted:
+        headers["Auto-Submitted"] = auto_submitted
+    if refs:
+        headers["In-Reply-To"] = f"<{refs[-1]}>"
+        headers["References"] = " ".join(f"<{r}>" for r in refs)
+    outbound = OutboundMessage(
+        created_at=now, kind=kind, mailbox_id=mailbox.id if mailbox else None, ticket_id=ticket.id,
+        sender=mailbox.address if mailbox else current_app.config["MAIL_DEFAULT_SENDER"],
+        recipients=[p.email for p in to] + list(to_addresses), cc=[p.email for p in cc],
+        subject=subject[:500], message_id=new_message_id(ticket.id), headers=headers,
+        body_text=text, body_html=html, status=OutboxStatus.PENDING, next_attempt_at=now,
+        rate_key=rate_key,
+    )
+    db.session.add(outbound)
+    return outbound

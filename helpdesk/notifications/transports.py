@@ -1,0 +1,91 @@
+"""Ways to send an outbox row: write files (development), SMTP, or a mailbox's own API.
+
+Every transport takes an OutboundMessage and raises on failure; the job retries.
+"""
+
+import ipaddress
+import os
+import smtplib
+import ssl
+
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+
+from flask import current_app
+
+
+class TransportError(Exception):
+    """Sending failed; retry later."""
+
+
+def build_mime(outbound, *, display_name: str | None = None) -> EmailMessage:
+    """The RFC 5322 message for an outbox row, with our threading and loop headers."""
+    msg = EmailMessage()
+    msg["From"] = formataddr((display_name or "", outbound.sender)) if display_name else outbound.sender
+    msg["To"] = ", ".join(outbound.recipients)
+    if outbound.cc:
+        msg["Cc"] = ", ".join(outbound.cc)
+    msg["Subject"] = outbound.subject
+    msg["Message-ID"] = f"<{outbound.message_id}>"
+    msg["Date"] = format_datetime(outbound.created_at)
+    for name, value in outbound.headers.items():
+        msg[name] = value
+    msg.set_content(outbound.body_text)
+    if outbound.body_html:
+        msg.add_alternative(outbound.body_html, subtype="html")
+    return msg
+
+
+def send_files(outbound) -> None:
+    """Development transport: each mail becomes an .eml file under instance/mail-out."""
+    folder = current_app.config.get("MAIL_OUT_DIR") or os.path.join(current_app.instance_path, "mail-out")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, f"{outbound.id:08d}.eml"), "wb") as fh:
+        fh.write(bytes(build_mime(outbound)))
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def send_smtp(outbound) -> None:
+    """Send through the SMTP relay (STARTTLS and login when configured)."""
+    cfg = current_app.config
+    if cfg.get("TESTING") and not _loopback(cfg["SMTP_HOST"]):
+        raise RuntimeError("tests may only send SMTP to this machine")
+    try:
+        with smtplib.SMTP(cfg["SMTP_HOST"], cfg["SMTP_PORT"], timeout=cfg["SMTP_TIMEOUT"]) as smtp:
+            if cfg["SMTP_STARTTLS"]:
+                smtp.starttls(context=ssl.create_default_context())
+            if cfg["SMTP_USERNAME"]:
+                smtp.login(cfg["SMTP_USERNAME"], cfg["SMTP_PASSWORD"] or "")
+            smtp.send_message(build_mime(outbound), from_addr=outbound.sender,
+                              to_addrs=list(outbound.recipients) + list(outbound.cc))
+    except (smtplib.SMTPException, OSError) as error:
+        raise TransportError(f"{type(error).__name__}: {error}") from error
+
+
+TRANSPORTS = {"files": send_files, "smtp": send_smtp}
+
+
+def register(name: str, send) -> None:
+    """Add a transport (EWS and Graph register themselves from the intake package)."""
+    TRANSPORTS[name] = send
+
+
+def transport_for(outbound, mailbox):
+    """The mailbox's own transport when it has one, else the configured default."""
+    name = (mailbox.send_transport if mailbox is not None and mailbox.send_transport != "smtp" else None) \
+        or current_app.config["MAIL_TRANSPORT"]
+    try:
+        return TRANSPORTS[name]
+    except KeyError:
+        raise TransportError(f"unknown mail transport {name!r}") from None
+
+
+
