@@ -85,6 +85,12 @@ def init_app(app):
     def localtime(value, fmt="yyyy-MM-dd HH:mm"):
         return format_datetime(value, fmt) if value else ""
 
+    @app.template_filter("mail_html")
+    def mail_html(message, ticket_id):
+        from .intake.display import safe_html
+
+        return safe_html(message, ticket_id)
+
     @app.template_filter("fromjson")
     def fromjson(value):
         try:

@@ -1,0 +1,111 @@
+"""Administration of mailboxes, received mail (quarantine) and outgoing mail."""
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+
+from ..clock import utcnow
+from ..database import unit_of_work
+from ..errors import DomainError
+from ..extensions import db
+from ..intake import admin as services
+from ..intake import queries, store
+from ..intake.labels import OUTCOME_LABELS
+from ..intake.models import InboundMessage, Mailbox
+from ..notifications.models import OutboundMessage
+from ..tickets.forms import EmptyForm
+from .forms_mail import CHANNEL_LABELS, MailboxForm
+from .views import actor, bp, form_page
+
+
+@bp.route("/mailboxes")
+def mailboxes():
+    """The addresses the desk receives e-mail on."""
+    return render_template("admin/mailboxes.html", items=queries.mailboxes(), channels=CHANNEL_LABELS)
+
+
+@bp.route("/mailboxes/new", methods=["GET", "POST"])
+def new_mailbox():
+    form = MailboxForm()
+    return form_page("admin/mailbox_form.html", form, lambda now: services.create_mailbox(
+        form.values(), actor=actor(), now=now), done=lambda box: url_for(".mailboxes"))
+
+
+@bp.route("/mailboxes/<int:mailbox_id>", methods=["GET", "POST"])
+def edit_mailbox(mailbox_id):
+    mailbox = db.get_or_404(Mailbox, mailbox_id)
+    form = MailboxForm(obj=mailbox)
+    return form_page("admin/mailbox_form.html", form, lambda now: services.update_mailbox(
+        mailbox, form.values(), actor=actor(), now=now), done=lambda box: url_for(".mailboxes"), item=mailbox)
+
+
+@bp.route("/mail")
+def mail_log():
+    """Every received message with its outcome; the quarantine is one filter of it."""
+    outcome = request.args.get("outcome", "")
+    page = request.args.get("page", "1")
+    page = max(1, min(int(page), 100000)) if page.isdigit() else 1
+    items, has_next = queries.inbound_page(outcome or None, page)
+    return render_template("admin/mail_log.html", items=items, has_next=has_next, page=page,
+                           outcome=outcome, outcomes=OUTCOME_LABELS, quarantined=queries.quarantine_count())
+
+
+@bp.route("/mail/<int:inbound_id>")
+def mail_detail(inbound_id):
+    item = db.get_or_404(InboundMessage, inbound_id)
+    return render_template("admin/mail_detail.html", item=item, form=EmptyForm(), outcomes=OUTCOME_LABELS)
+
+
+@bp.route("/mail/<int:inbound_id>/raw")
+def mail_raw(inbound_id):
+    """The message exactly as received, as a download (never rendered)."""
+    item = db.get_or_404(InboundMessage, inbound_id)
+    try:
+        response = send_file(store.path_of(item.raw_sha256), mimetype="application/octet-stream",
+                             as_attachment=True, download_name=f"inbound-{item.id}.eml", max_age=0)
+    except FileNotFoundError:
+        abort(404)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _act(inbound_id, action, message):
+    item = db.get_or_404(InboundMessage, inbound_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            with unit_of_work():
+                action(item, actor=actor(), now=utcnow())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(message, "success")
+    return redirect(url_for(".mail_detail", inbound_id=inbound_id))
+
+
+@bp.route("/mail/<int:inbound_id>/reimport", methods=["POST"])
+def mail_reimport(inbound_id):
+    return _act(inbound_id, services.reimport, _("Meddelandet är inläst igen. Se resultatet i listan."))
+
+
+@bp.route("/mail/<int:inbound_id>/release", methods=["POST"])
+def mail_release(inbound_id):
+    return _act(inbound_id, services.release, _("Meddelandet är markerat som hanterat."))
+
+
+@bp.route("/outbox")
+def outbox():
+    """Outgoing mail that failed or waits for another attempt."""
+    return render_template("admin/outbox.html", items=queries.outbox_problems(), form=EmptyForm())
+
+
+@bp.route("/outbox/<int:outbound_id>/retry", methods=["POST"])
+def outbox_retry(outbound_id):
+    item = db.get_or_404(OutboundMessage, outbound_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            with unit_of_work():
+                services.resend(item, actor=actor(), now=utcnow())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Utskicket försöks igen."), "success")
+    return redirect(url_for(".outbox"))

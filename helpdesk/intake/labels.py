@@ -1,0 +1,13 @@
+"""Translated names for intake outcomes."""
+
+from flask_babel import lazy_gettext as _l
+
+from .models import Outcome
+
+OUTCOME_LABELS = {
+    Outcome.CREATED: _l("Nytt ärende"),
+    Outcome.FOLLOWUP: _l("Lagt till ärende"),
+    Outcome.DUPLICATE: _l("Dubblett"),
+    Outcome.IGNORED: _l("Ignorerat"),
+    Outcome.QUARANTINED: _l("Karantän"),
+}
