@@ -10,12 +10,13 @@ def register(app):
     """Attach every domain's commands to app.cli."""
     from .auth.cli import create_user_command
     from .intake.cli import intake_command
+    from .sla.cli import sla_group
     from .demo.cli import generate_command, seed_demo_command
     from .org.cli import import_command
     from .tickets.cli import tickets_group
 
     for command in (seed_demo_command, create_user_command, import_command, generate_command, tickets_group,
-                    intake_command, scheduler_command):
+                    intake_command, scheduler_command, sla_group):
         app.cli.add_command(command)
 
 

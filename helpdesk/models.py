@@ -8,6 +8,7 @@ from .intake.models import InboundMessage, Mailbox, MessageKey  # noqa: F401
 from .notifications.models import OutboundMessage  # noqa: F401
 from .org.models import Department, GroupMember, Organisation, SupportGroup  # noqa: F401
 from .routing.models import RoutingRule  # noqa: F401
+from .sla.models import Calendar, CalendarDay, CalendarException, ClockRule, ServiceLevel  # noqa: F401
 from .tickets.models import (  # noqa: F401
     Attachment, Message, Ticket, TicketEvent, TicketLink, TicketParticipant,
 )

@@ -24,6 +24,7 @@ class System(db.Model):
     admin_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
     deputy_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
     support_group_id: Mapped[int] = mapped_column(sa.ForeignKey("support_group.id"))
+    calendar_id: Mapped[int | None] = mapped_column(sa.ForeignKey("calendar.id"))  # service hours
     service_tier: Mapped[str] = mapped_column(sa.String(16), default="silver")
     klassa_k: Mapped[int] = mapped_column(default=1)
     klassa_r: Mapped[int] = mapped_column(default=1)
@@ -39,6 +40,7 @@ class System(db.Model):
     admin = relationship("User", foreign_keys=[admin_id])
     deputy = relationship("User", foreign_keys=[deputy_id])
     support_group = relationship("SupportGroup")
+    calendar = relationship("Calendar")
 
     def __str__(self):
         return self.name

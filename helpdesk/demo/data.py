@@ -141,3 +141,6 @@ MAILBOXES = [
     ("servicedesk", "servicedesk@exempelby.se", "desk", "reopen"),
     ("skolit", "skolit@exempelby.se", "skolit", "new_linked"),
 ]
+
+# Systems whose incidents are handled around the clock.
+ROUND_THE_CLOCK_SYSTEMS = ["Trygghetslarm", "Driftövervakning VA"]

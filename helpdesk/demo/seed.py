@@ -11,6 +11,8 @@ from ..extensions import db
 from ..intake.models import Mailbox
 from ..org.models import Department, GroupMember, Organisation, SupportGroup
 from ..routing.models import RoutingRule
+from ..sla.holidays import common_short_days
+from ..sla.models import Calendar, CalendarException
 from ..tickets import services as tickets
 from . import data
 
@@ -64,6 +66,10 @@ def seed_demo(*, now, password=DEMO_PASSWORD, with_tickets=True) -> dict:
             value = str(depts[value].id)
         db.session.add(RoutingRule(position=position, name=name, field=field, value=value,
                                    target_group_id=groups[group].id))
+    office, always = _calendars(now)
+    kommun.default_calendar_id = bolag.default_calendar_id = office.id
+    for name in data.ROUND_THE_CLOCK_SYSTEMS:
+        systems[name].calendar_id = always.id
     for name, address, group, policy in data.MAILBOXES:
         db.session.add(Mailbox(name=name, address=address, organisation_id=kommun.id,
                                default_group_id=groups[group].id, closed_policy=policy))
@@ -80,6 +86,17 @@ def seed_demo(*, now, password=DEMO_PASSWORD, with_tickets=True) -> dict:
             created += 1
     return {"organisations": 2, "users": len(users), "systems": len(systems),
             "mailboxes": len(data.MAILBOXES), "tickets": created}
+
+
+def _calendars(now):
+    """The migration's office-hours calendar with this year's and next year's short days (14:00)."""
+    office = db.session.scalar(sa.select(Calendar).where(Calendar.always_open.is_(False)).order_by(Calendar.id))
+    always = db.session.scalar(sa.select(Calendar).where(Calendar.always_open).order_by(Calendar.id))
+    for year in (now.year, now.year + 1):
+        for day, name in common_short_days(year):
+            office.exceptions.append(CalendarException(day=day, spans="08:00-14:00", note=name))
+    office.updated_at = now
+    return office, always
 
 
 def _act(ticket, action, users, at):

@@ -21,8 +21,12 @@ class Organisation(db.Model):
     org_number: Mapped[str | None] = mapped_column(sa.String(20))
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"))
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Service hours and tier of tickets that name no system.
+    default_calendar_id: Mapped[int | None] = mapped_column(sa.ForeignKey("calendar.id", use_alter=True))
+    default_tier: Mapped[str] = mapped_column(sa.String(16), default="silver")
 
     parent = relationship("Organisation", remote_side=[id])
+    default_calendar = relationship("Calendar", foreign_keys=[default_calendar_id])
     departments: Mapped[list["Department"]] = relationship(
         back_populates="organisation", order_by="Department.name"
     )

@@ -98,7 +98,15 @@ class Ticket(db.Model):
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     solved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # SLA cache, derived from the event history by helpdesk.sla (see `helpdesk sla recompute`).
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)  # next deadline of a running clock
+    first_response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_response_breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution_breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sla_paused_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sla_next_alert_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    sla_breach_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     organisation = relationship("Organisation")
     requester = relationship("User", foreign_keys=[requester_id])

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..notifications import intents
 from ..org.models import GroupMember
 from ..routing.services import decide_group
+from ..sla.services import NO_DEADLINE, refresh_sla
 from . import attachments as files
 from .models import (
     OPEN_STATUSES, TRANSITIONS, Attachment, Channel, Message, MessageKind, Status,
@@ -27,7 +28,7 @@ def priority_for(impact: int, urgency: int) -> int:
 
 
 def provisional_due(priority: int, start):
-    """Due time by wall-clock hours per priority, until the SLA engine computes it."""
+    """A rough wall-clock due time per priority (synthetic data only; real tickets use helpdesk.sla)."""
     hours = current_app.config["DEFAULT_DUE_HOURS"][str(priority)]
     return start + timedelta(hours=hours)
 
@@ -63,7 +64,7 @@ def create_ticket(*, requester, subject, body, actor, now, system=None, impact=3
         mailbox=mailbox.name if mailbox else None, text=f"{subject}\n{body}",
         default_group=mailbox.default_group if mailbox else None,
     )
-    priority = priority_for(impact, urgency)
+    priority, raised = raised_priority(priority_for(impact, urgency), system, type)
     ticket = Ticket(
         organisation_id=organisation_id or decision.group.organisation_id,
         type=type, channel=channel, subject=subject[:300], requester_id=requester.id,
@@ -71,7 +72,7 @@ def create_ticket(*, requester, subject, body, actor, now, system=None, impact=3
         system_id=system.id if system else None, support_group_id=decision.group.id,
         impact=impact, urgency=urgency, priority=priority, status=Status.NEW, is_open=True,
         is_confidential=is_confidential or type == TicketType.SECURITY_INCIDENT,
-        created_at=now, updated_at=now, due_at=provisional_due(priority, now),
+        created_at=now, updated_at=now, due_at=NO_DEADLINE,
         mailbox_id=mailbox.id if mailbox else None,
     )
     db.session.add(ticket)
@@ -81,13 +82,22 @@ def create_ticket(*, requester, subject, body, actor, now, system=None, impact=3
     record_event(ticket, "created", actor=actor, now=now, new=channel)
     record_event(ticket, "group", actor=actor, now=now, new=decision.group.id, reason=decision.reason)
     record_event(ticket, "priority", actor=actor, now=now, new=priority,
-                 reason={"impact": impact, "urgency": urgency})
+                 reason={"impact": impact, "urgency": urgency} | ({"klassa_t": system.klassa_t} if raised else {}))
     _add_message(ticket, body=body, kind=kind, author=requester if channel == Channel.EMAIL else actor,
                  channel=channel, now=now, uploads=uploads, **(email or {}))
     db.session.flush()
     index_ticket(ticket)
+    refresh_sla(ticket, now=now)
     intents.note("created", ticket, now=now, acknowledge=acknowledge)
     return ticket
+
+
+def raised_priority(priority: int, system, type) -> tuple[int, bool]:
+    """A fault in a system whose availability matters (KLASSA T) is at least high or normal."""
+    floor = {4: 2, 3: 3}.get(system.klassa_t if system is not None else 0)
+    if floor and type == TicketType.INCIDENT and priority > floor:
+        return floor, True
+    return priority, False
 
 
 def _add_message(ticket, *, body, kind, author, channel, now, uploads=(), body_html=None,
@@ -136,6 +146,7 @@ def add_reply(ticket, *, body, actor, now, kind=MessageKind.PUBLIC, uploads=(), 
             _set_status(ticket, Status.OPEN, actor=actor, now=now, reason="requester_reply")
     db.session.flush()
     index_ticket(ticket)
+    refresh_sla(ticket, now=now)
     intents.note("reply", ticket, now=now, message_id=message.id, staff=staff,
                  public=message.is_public, actor_id=getattr(actor, "id", None))
     return message
@@ -176,7 +187,7 @@ def change_status(ticket, status, *, actor, now, reason=None) -> None:
     if ticket.merged_into_id and status in OPEN_STATUSES:
         raise InvalidTransition(_("Ärendet är sammanfogat med #%(n)s.", n=ticket.merged_into_id))
     _set_status(ticket, status, actor=actor, now=now, reason=reason)
-    db.session.flush()
+    refresh_sla(ticket, now=now)
 
 
 def change_priority(ticket, *, impact: int, urgency: int, actor, now, reason=None) -> None:
@@ -187,9 +198,21 @@ def change_priority(ticket, *, impact: int, urgency: int, actor, now, reason=Non
         record_event(ticket, "priority", actor=actor, now=now, old=ticket.priority, new=priority,
                      reason=reason or {"impact": impact, "urgency": urgency})
         ticket.priority = priority
-        ticket.due_at = provisional_due(priority, ticket.created_at)
+        refresh_sla(ticket, now=now)  # targets change; elapsed and paused time come from history
     ticket.updated_at = now
     db.session.flush()
+
+
+def change_system(ticket, system, *, actor, now) -> None:
+    """Correct the affected system; its service hours and tier then apply to the whole history."""
+    new_id = system.id if system else None
+    if new_id == ticket.system_id:
+        return
+    record_event(ticket, "system", actor=actor, now=now, old=ticket.system_id, new=new_id)
+    ticket.system_id = new_id
+    ticket.system = system
+    ticket.updated_at = now
+    refresh_sla(ticket, now=now)
 
 
 def move_to_group(ticket, group, *, actor, now, reason=None) -> None:
@@ -261,6 +284,7 @@ def merge_ticket(source, target, *, actor, now) -> None:
     record_event(target, "merged_from", actor=actor, now=now, new=source.id)
     if source.status != Status.CLOSED:
         _set_status(source, Status.CLOSED, actor=actor, now=now, reason="merged")
+        refresh_sla(source, now=now)
     target.updated_at = now
     db.session.flush()
     db.session.expire(target, ["messages"])
@@ -281,7 +305,7 @@ def confirm_solution(ticket, *, actor, now) -> None:
     if ticket.status != Status.SOLVED:
         raise InvalidTransition(_("Ärendet är inte markerat som löst."))
     _set_status(ticket, Status.CLOSED, actor=actor, now=now, reason="requester_confirmed")
-    db.session.flush()
+    refresh_sla(ticket, now=now)
 
 
 def reject_solution(ticket, *, body, actor, now) -> None:

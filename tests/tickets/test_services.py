@@ -156,10 +156,13 @@ def test_moving_group_records_reason_and_drops_foreign_assignee(users, clock):
 
 
 def test_priority_change_recomputes_due_from_creation(users, clock):
+    # No system: the organisation's tier (silver) and office hours; 09:00 local Wednesday.
     t = f.ticket(users["anna"], now=clock.now(), impact=3, urgency=3)
-    services.change_priority(t, impact=1, urgency=1, actor=users["erik"], now=f.later(clock.now(), hours=1))
+    services.change_priority(t, impact=1, urgency=1, actor=users["erik"], now=f.later(clock.now(), minutes=30))
     assert t.priority == 1
-    assert t.due_at == f.later(clock.now(), hours=4)
+    assert t.first_response_due_at == f.later(clock.now(), hours=1)  # silver P1: first response in 1 h
+    assert t.resolution_due_at == f.later(clock.now(), hours=6)  # and a fix in 6 business hours
+    assert t.due_at == t.first_response_due_at
 
 
 def test_merge_moves_messages_and_closes_source(users, clock, session):

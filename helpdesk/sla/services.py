@@ -1,0 +1,121 @@
+"""Applying the SLA engine to tickets: targets, calendars, and the cached state on the ticket."""
+
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from .calendar import BusinessCalendar, parse_spans
+from .engine import SlaState, compute
+from .holidays import SwedishHolidays
+from .models import DEFAULT_CLOCK_RULES, Calendar, ClockRule, ServiceLevel
+
+NO_DEADLINE = datetime(2999, 12, 31, tzinfo=UTC)  # queue order of tickets whose clocks do not run
+ALWAYS = BusinessCalendar(weekly={}, always_open=True)
+_calendars: dict[tuple, BusinessCalendar] = {}
+
+
+def business_calendar(calendar: Calendar | None) -> BusinessCalendar:
+    """The arithmetic for a calendar row (cached until the row changes)."""
+    if calendar is None:
+        return ALWAYS
+    key = (calendar.id, calendar.updated_at)
+    found = _calendars.get(key)
+    if found is None:
+        found = BusinessCalendar(
+            weekly={d.weekday: parse_spans(d.spans) for d in calendar.days},
+            exceptions={e.day: parse_spans(e.spans) for e in calendar.exceptions},
+            holidays=SwedishHolidays() if calendar.use_holidays else frozenset(),
+            always_open=calendar.always_open, zone=calendar.zone)
+        _calendars[key] = found
+    return found
+
+
+def calendar_of(ticket) -> Calendar | None:
+    """The system's service hours, else the organisation's, else the first active calendar."""
+    from ..catalogue.models import System
+    from ..org.models import Organisation
+
+    system = db.session.get(System, ticket.system_id) if ticket.system_id else None
+    if system is not None and system.calendar_id:
+        return db.session.get(Calendar, system.calendar_id)
+    org = db.session.get(Organisation, ticket.organisation_id)
+    if org is not None and org.default_calendar_id:
+        return db.session.get(Calendar, org.default_calendar_id)
+    return db.session.scalar(sa.select(Calendar).where(Calendar.is_active).order_by(Calendar.id).limit(1))
+
+
+def tier_of(ticket) -> str:
+    from ..catalogue.models import System
+    from ..org.models import Organisation
+
+    system = db.session.get(System, ticket.system_id) if ticket.system_id else None
+    if system is not None:
+        return system.service_tier
+    org = db.session.get(Organisation, ticket.organisation_id)
+    return (org.default_tier if org is not None else None) or "silver"
+
+
+def level_of(ticket) -> ServiceLevel | None:
+    return db.session.scalar(sa.select(ServiceLevel).where(
+        ServiceLevel.tier == tier_of(ticket), ServiceLevel.priority == ticket.priority))
+
+
+def clock_rules() -> dict[str, tuple[str, str]]:
+    rows = db.session.execute(sa.select(ClockRule.status, ClockRule.first_response, ClockRule.resolution)).all()
+    return {r.status: (r.first_response, r.resolution) for r in rows} or DEFAULT_CLOCK_RULES
+
+
+def status_changes(ticket_id) -> list[tuple[datetime, str]]:
+    from ..tickets.models import TicketEvent
+
+    return [(at, new) for at, new in db.session.execute(
+        sa.select(TicketEvent.at, TicketEvent.new_value)
+        .where(TicketEvent.ticket_id == ticket_id, TicketEvent.kind == "status").order_by(TicketEvent.id))]
+
+
+def notified_alerts(ticket_id) -> frozenset[str]:
+    """Warnings and breaches already sent ("resolution:75", "first_response:100"), from history."""
+    from ..tickets.models import TicketEvent
+
+    return frozenset(db.session.scalars(sa.select(TicketEvent.new_value).where(
+        TicketEvent.ticket_id == ticket_id, TicketEvent.kind == "sla_alert")))
+
+
+def state_of(ticket, *, now=None, changes=None, rules=None) -> SlaState:
+    """The ticket's SLA state, computed from its history (now is not needed: see engine)."""
+    level = level_of(ticket)
+    if level is None:  # no service level configured: nothing to measure against
+        targets, warn = (timedelta(days=365), timedelta(days=365)), ()
+    else:
+        targets = (timedelta(minutes=level.first_response_minutes), timedelta(minutes=level.resolution_minutes))
+        warn = tuple(int(p) for p in level.warn_percent.split(",") if p.strip().isdigit())
+    return compute(
+        created_at=ticket.created_at,
+        status_changes=status_changes(ticket.id) if changes is None else changes,
+        first_response_at=ticket.first_response_at,
+        calendar=business_calendar(calendar_of(ticket)), rules=rules or clock_rules(),
+        targets=targets, warn_percent=warn)
+
+
+def cached_fields(state: SlaState, notified=frozenset()) -> dict:
+    """The columns the ticket keeps as a cache of its SLA state."""
+    fr, res = state.first_response, state.resolution
+    return {
+        "first_response_due_at": fr.due_at if fr.stopped_at is None else None,
+        "first_response_breached_at": fr.breached_at,
+        "resolution_due_at": res.due_at if res.running else None,
+        "resolution_breached_at": res.breached_at,
+        "sla_paused_since": res.paused_since,
+        "due_at": state.sort_due or NO_DEADLINE,
+        "sla_next_alert_at": state.next_alert(notified),
+    }
+
+
+def refresh_sla(ticket, *, now) -> SlaState:
+    """Recompute a ticket's SLA state from history and store the cache; flushes."""
+    db.session.flush()
+    state = state_of(ticket)
+    for name, value in cached_fields(state, notified_alerts(ticket.id)).items():
+        setattr(ticket, name, value)
+    return state
