@@ -70,6 +70,11 @@ class GroupForm(FlaskForm):
     submit = SubmitField(_l("Flytta"))
 
 
+class SystemForm(FlaskForm):
+    system_id = SelectField(_l("Påverkat system"), coerce=int)
+    submit = SubmitField(_l("Ändra system"))
+
+
 class AssignForm(FlaskForm):
     assignee_id = SelectField(_l("Handläggare"), coerce=int)
     submit = SubmitField(_l("Tilldela"))

@@ -15,7 +15,7 @@ from ..forms import choices
 from ..org.models import Department, GroupMember, SupportGroup
 from .forms import (
     AssignForm, ConfirmForm, EmptyForm, GroupForm, PriorityForm, ReopenForm, ReplyForm, RequesterReplyForm,
-    StatusForm, LinkForm, MergeForm,
+    StatusForm, LinkForm, MergeForm, SystemForm,
 )
 from .labels import STATUS_LABELS
 from .models import TRANSITIONS, Status, Ticket, TicketLink
@@ -53,6 +53,10 @@ def bind(form_cls, ticket):
         form.assignee_id.choices = choices(member_choices(ticket.support_group_id))
     elif isinstance(form, StatusForm):
         form.status.choices = choices(status_choices(ticket))
+    elif isinstance(form, SystemForm):
+        from ..catalogue.queries import system_choices
+
+        form.system_id.choices = choices(system_choices())
     elif isinstance(form, ReplyForm):
         form.status.choices = choices([("", _("Oförändrad"))] + [
             c for c in status_choices(ticket) if c[0] != ticket.status])
@@ -92,11 +96,26 @@ def render_ticket(ticket, **given):
                      sa.select(TicketLink.ticket_id).where(TicketLink.other_id == ticket.id))))
     ).all() if staff else []
     events = history(ticket) if staff else []
+    if Permission.TICKET_WORK in perms:
+        forms["system_form"] = given.get("system_form") or bind(SystemForm, ticket)
+        if not given.get("system_form"):
+            forms["system_form"].system_id.data = ticket.system_id or 0
     return render_template(
         "tickets/show.html" if staff else "tickets/requester.html",
         ticket=ticket, perms=perms, messages=conversation(ticket, internal=staff), events=events,
-        names=event_names(events) if staff else {}, links=links, **forms,
+        names=event_names(events) if staff else {}, links=links, sla=sla_view(ticket) if staff else None,
+        **forms,
     )
+
+
+def sla_view(ticket):
+    """The ticket's SLA clocks for the page: targets, stretches and how each due time follows."""
+    from ..clock import utcnow
+    from ..sla.services import calendar_of, level_of, state_of
+
+    state = state_of(ticket)
+    return {"state": state, "now": utcnow(), "level": level_of(ticket), "calendar": calendar_of(ticket),
+            "clocks": [("first_response", state.first_response), ("resolution", state.resolution)]}
 
 
 def event_names(events):

@@ -21,7 +21,7 @@ from . import attachments as files
 from . import services
 from .forms import (
     AssignForm, BulkAssignForm, ConfirmForm, EmptyForm, GroupForm, LinkForm, MergeForm, PhoneForm,
-    PriorityForm, ReopenForm, ReplyForm, RequesterReplyForm, StatusForm,
+    PriorityForm, ReopenForm, ReplyForm, RequesterReplyForm, StatusForm, SystemForm,
 )
 from .labels import STATUS_LABELS
 from .loaders import get_ticket_or_404, uploads_from
@@ -108,6 +108,12 @@ def move_group(number):
         group = db.session.get(SupportGroup, form.group_id.data)
         services.move_to_group(ticket, group, actor=current_user, now=utcnow(), reason=form.reason.data or None)
     return _act(number, Permission.TICKET_WORK, GroupForm, move, form_key="group_form")
+
+
+@bp.route("/tickets/<int:number>/system", methods=["POST"])
+def change_system(number):
+    return _act(number, Permission.TICKET_WORK, SystemForm, lambda t, f: services.change_system(
+        t, pages.system_or_none(f.system_id.data), actor=current_user, now=utcnow()), form_key="system_form")
 
 
 @bp.route("/tickets/<int:number>/assign", methods=["POST"])
@@ -201,7 +207,7 @@ def queue():
     bulk.assignee_id.choices = as_choices(choices.assignee_choices)
     return render_template("tickets/queue.html", tickets=tickets, has_next=has_next, page=page,
                            flt=flt, choices=choices, bulk_form=bulk, scope=request.args.get("scope", ""),
-                           statuses=STATUS_LABELS)
+                           statuses=STATUS_LABELS, now=utcnow())
 
 
 @bp.route("/queue/assign", methods=["POST"])

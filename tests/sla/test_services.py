@@ -116,3 +116,22 @@ def test_availability_class_raises_default_priority(users, clock, session, t_lev
     system.klassa_t = t_level
     t = f.ticket(users["helena"], now=clock.now(), system_name="Bibliotekssystem", impact=3, urgency=3)
     assert t.priority == expected
+
+
+def test_ticket_page_shows_the_timeline_and_queue_marks_paused(client, auth, users, clock):
+    t = f.ticket(users["anna"], now=clock.now(), system_name="E-post och kalender")
+    clock.advance(hours=1)
+    services.change_status(t, Status.WAITING_REQUESTER, actor=users["erik"], now=clock.now())
+    auth.login("erik")
+    html = client.get(f"/tickets/{t.id}").get_data(as_text=True)
+    assert "Servicenivå" in html and "pausad sedan" in html and "60 min" in html
+    assert "pausad" in client.get("/queue").get_data(as_text=True)
+
+
+def test_agent_corrects_the_system(client, auth, users, clock, session):
+    t = f.ticket(users["anna"], now=clock.now(), system_name="E-post och kalender")
+    auth.login("erik")
+    response = client.post(f"/tickets/{t.id}/system", data={"system_id": str(f.system("Klientdatorer").id)})
+    assert response.status_code == 302
+    session.expire_all()
+    assert t.system.name == "Klientdatorer"
