@@ -82,6 +82,10 @@ def transport_for(outbound, mailbox):
     """The mailbox's own transport when it has one, else the configured default."""
     name = (mailbox.send_transport if mailbox is not None and mailbox.send_transport != "smtp" else None) \
         or current_app.config["MAIL_TRANSPORT"]
+    if name not in ("files", "smtp"):
+        from ..intake.fetchers import _load_channels
+
+        _load_channels()  # EWS and Graph register their transports on import
     try:
         return TRANSPORTS[name]
     except KeyError:

@@ -37,6 +37,14 @@ def secret(mailbox, key: str) -> str | None:
     return current_app.config.get(f"MAILBOX_{mailbox.name}_{key}".upper())
 
 
+def require_offline(url: str) -> None:
+    """Under TESTING, refuse to reach a mail server unless requests-mock intercepts every request."""
+    import requests
+
+    if current_app.config.get("TESTING") and not requests.Session.send.__module__.startswith("requests_mock"):
+        raise RuntimeError(f"tests must not reach {url}: start requests-mock first")
+
+
 def _load_channels() -> None:
     import importlib
 
