@@ -27,6 +27,9 @@ messages: $(STAMP)
 run: install
 	$(BIN)/helpdesk db upgrade
 	$(BIN)/helpdesk seed-demo --if-empty
+	@# The scheduler (outbox, mail fetching, SLA alerts, reports) runs beside the web server.
+	$(BIN)/helpdesk scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/helpdesk run --host $(HOST) --port $(PORT)
 
 test: install
