@@ -26,6 +26,8 @@ def app_config(database_url, tmp_path):
         "DATABASE_URL": database_url,
         "WTF_CSRF_ENABLED": False,
         "ATTACHMENT_DIR": str(tmp_path / "attachments"),
+        "MAIL_STORE_DIR": str(tmp_path / "mail"),
+        "MAIL_OUT_DIR": str(tmp_path / "mail-out"),
         "SERVER_NAME": None,
     }
 
