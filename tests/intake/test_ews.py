@@ -48,12 +48,13 @@ def poll_again(clock, desk):
     return fetch_mailboxes(clock)
 
 
-def test_unread_mail_is_taken_in_and_moved_only_after_its_ticket_exists(session, clock, ews):
+def test_inbox_mail_read_or_not_is_taken_in_and_moved_only_after_its_ticket_exists(session, clock, ews):
     first = mail(subject="Skrivaren krånglar")
     reply = mail(subject="SV: Skrivaren krånglar", body="Den på plan 2.",
                  headers={"In-Reply-To": f"<{message_id_of(first)}>", "References": f"<{message_id_of(first)}>"})
     autoreply = mail(sender="erik@exempelby.se", subject="Automatiskt svar: Skrivaren krånglar",
                      headers={"Auto-Submitted": "auto-replied", "In-Reply-To": f"<{message_id_of(first)}>"})
+    # Opened by a person in the shared mailbox before the poll: still unprocessed.
     already_read = mail(subject="Läst av en människa")
     for raw in (first, reply, autoreply):
         ews.deliver(raw)
@@ -66,14 +67,14 @@ def test_unread_mail_is_taken_in_and_moved_only_after_its_ticket_exists(session,
         moved.append(raw)
 
     ews.on_move = check_committed
-    assert fetch_mailboxes(clock) == 3
+    assert fetch_mailboxes(clock) == 4
     created, followup, automatic = (inbound(session, raw)[0] for raw in (first, reply, autoreply))
     assert created.outcome == "created" and not created.automatic
     assert followup.outcome == "followup" and followup.ticket_id == created.ticket_id
     assert automatic.outcome == "followup" and automatic.automatic and automatic.ticket_id == created.ticket_id
-    assert moved == [first, reply, autoreply]
-    assert ews.in_folder("Processed") == [first, reply, autoreply]
-    assert ews.in_folder("Inkorgen") == [already_read] and inbound(session, already_read) == []
+    assert moved == [first, reply, autoreply, already_read]
+    assert ews.in_folder("Processed") == [first, reply, autoreply, already_read]
+    assert ews.in_folder("Inkorgen") == [] and inbound(session, already_read)[0].outcome == "created"
     assert ews.calls[:4] == ["GetFolder", "GetFolder", "FindItem", "GetItem"]  # root, inbox, then the items
     assert ews.calls.count("CreateFolder") == 1
 

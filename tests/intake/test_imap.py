@@ -130,6 +130,15 @@ def test_flag_mode_leaves_mail_in_inbox_marked_seen(session, clock, imap, imap_b
     assert poll(clock) == 0
 
 
+def test_mail_someone_already_opened_is_still_taken_in_by_move_mode(session, clock, imap, imap_box):
+    seed(imap, 2)
+    with imap.client() as client:  # a person opens the shared mailbox before the poll
+        client.select_folder("INBOX")
+        client.add_flags(client.search(["ALL"]), [SEEN])
+    assert fetch_mailboxes(clock) == 2
+    assert imap.flags("INBOX") == [] and len(imap.flags("Processed")) == 2
+
+
 def test_mail_is_downloaded_a_few_at_a_time(session, clock, imap, imap_box, monkeypatch):
     imap_box.settings = imap.settings(batch_size=2)
     seed(imap, 5)

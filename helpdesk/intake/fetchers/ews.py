@@ -88,10 +88,13 @@ class EwsFetcher:
         self._processed = None
 
     def fetch(self):
-        """Unread inbox mail, oldest first, at most `batch` per poll: FindItem, then GetItem for the MIME."""
+        """Inbox mail, oldest first, at most `batch` per poll: FindItem, then GetItem for the MIME.
+
+        Handled mail leaves the inbox (moved to Processed), so everything still there is
+        unprocessed, read or not: a person may have opened it in the shared mailbox.
+        """
         self.account = account_for(self.settings)
-        query = (self.account.inbox.filter(is_read=False).only("mime_content", "message_id")
-                 .order_by("datetime_received"))
+        query = self.account.inbox.all().only("mime_content", "message_id").order_by("datetime_received")
         for item in query[: self.settings.batch]:
             if isinstance(item, Exception):  # exchangelib yields per-item errors instead of raising
                 raise item

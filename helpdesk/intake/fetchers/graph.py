@@ -121,9 +121,12 @@ class GraphFetcher:
 
     def _unread_ids(self) -> list[str]:
         # Collect the ids before acknowledging anything: moving mail while paging would shift the pages.
-        url = f"{self.client.user}/mailFolders/inbox/messages?" + _query(
-            {"$filter": "isRead eq false", "$select": "id,internetMessageId,receivedDateTime",
-             "$top": self.page_size})
+        # Moved mail leaves the inbox, so in move modes everything still there is unprocessed,
+        # read or not (someone may have opened it); in "read" mode only unread mail is.
+        params = {"$select": "id,internetMessageId,receivedDateTime", "$top": self.page_size}
+        if self.mode == "read":
+            params["$filter"] = "isRead eq false"
+        url = f"{self.client.user}/mailFolders/inbox/messages?" + _query(params)
         found = []
         while url and len(found) < self.batch:
             page = self.client.request("GET", url).json()

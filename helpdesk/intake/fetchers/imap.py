@@ -100,10 +100,15 @@ class ImapFetcher:
         self._client: IMAPClient | None = None
 
     def fetch(self):
-        """(uid, raw bytes) of each unseen message, downloaded a few at a time."""
+        """(uid, raw bytes) of each message still to take in, downloaded a few at a time.
+
+        In move mode everything left in the folder is unprocessed, read or not (a person
+        may have opened it in the shared mailbox); in flag mode only unseen mail is.
+        """
         client = self._open()
-        uids = sorted(client.search(["UNSEEN", "UNDELETED"]))
-        log.info("imap %s: %d unseen in %s", self.name, len(uids), self._settings.folder)
+        criteria = ["UNSEEN", "UNDELETED"] if self._settings.acknowledge == "flag" else ["UNDELETED"]
+        uids = sorted(client.search(criteria))
+        log.info("imap %s: %d to take in from %s", self.name, len(uids), self._settings.folder)
         size = max(1, self._settings.batch_size)
         for start in range(0, len(uids), size):
             yield from self._download(uids[start:start + size])
