@@ -32,6 +32,15 @@ class FrozenClock:
         self._at = at.astimezone(UTC)
 
 
+def configured_clock(config):
+    """The wall clock, or a FrozenClock at FROZEN_NOW (ISO time, UTC if no zone) when that test aid is set."""
+    frozen = config.get("FROZEN_NOW")
+    if not frozen:
+        return SystemClock()
+    at = frozen if isinstance(frozen, datetime) else datetime.fromisoformat(str(frozen))
+    return FrozenClock(at if at.tzinfo else at.replace(tzinfo=UTC))
+
+
 def get_clock():
     """The clock of the current app."""
     return current_app.extensions["helpdesk.clock"]
