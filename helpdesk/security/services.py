@@ -1,0 +1,184 @@
+"""Registering and working security incidents; every change audited and kept in history."""
+
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from ..audit.services import record
+from ..errors import DomainError, InvalidField
+from ..extensions import db
+from ..tickets import services as tickets
+from ..tickets.models import Channel, TicketType
+from .clocks import deadlines
+from .models import (
+    MSB_CATEGORIES, Art34Decision, GdprRisk, IncidentSystem, SecurityIncident, Submission, SubmissionKind,
+)
+
+GDPR_KINDS = {SubmissionKind.GDPR_NOTIFICATION, SubmissionKind.GDPR_SUPPLEMENT}
+
+
+def _log(incident, action, *, actor, now, **details):
+    tickets.record_event(incident.ticket, f"security:{action}", actor=actor, now=now,
+                         reason=details or None)
+    record(f"incident_{action}", actor=actor, now=now, object_type="security_incident",
+           object_id=incident.id, **details)
+
+
+def report_incident(*, reporter, subject, description, now, aware_at=None, system=None,
+                    personal_data=None, channel=Channel.WEB) -> SecurityIncident:
+    """An employee reports an information-security incident: a confidential ticket and its record."""
+    if aware_at is not None and aware_at > now:
+        raise InvalidField("aware_at", _("Tidpunkten kan inte ligga i framtiden."))
+    ticket = tickets.create_ticket(
+        requester=reporter, subject=subject, body=description, actor=reporter, now=now, system=system,
+        type=TicketType.SECURITY_INCIDENT, channel=channel, is_confidential=True)
+    incident = _new_record(ticket, aware_at or now, personal_data=personal_data)
+    if system is not None:
+        incident.systems.append(IncidentSystem(system_id=system.id))
+    db.session.flush()
+    _log(incident, "registered", actor=reporter, now=now)
+    return incident
+
+
+def raise_to_incident(ticket, *, actor, now) -> SecurityIncident:
+    """An agent turns any ticket into a security incident; from now on it is confidential."""
+    if ticket.type == TicketType.SECURITY_INCIDENT and incident_of(ticket) is not None:
+        raise DomainError(_("Ärendet är redan en säkerhetsincident."))
+    tickets.record_event(ticket, "type", actor=actor, now=now, old=ticket.type, new=TicketType.SECURITY_INCIDENT)
+    ticket.type = TicketType.SECURITY_INCIDENT
+    ticket.is_confidential = True
+    tickets.add_participant(ticket, actor.id, role="worker")  # the person working it keeps access
+    incident = _new_record(ticket, now)
+    if ticket.system_id:
+        incident.systems.append(IncidentSystem(system_id=ticket.system_id))
+    db.session.flush()
+    _log(incident, "raised", actor=actor, now=now)
+    return incident
+
+
+def _new_record(ticket, aware_at, *, personal_data=None) -> SecurityIncident:
+    requester = ticket.requester
+    incident = SecurityIncident(
+        ticket=ticket, awareness_at=aware_at, personal_data=personal_data,
+        controller_department_id=requester.department_id, controller_organisation_id=ticket.organisation_id)
+    db.session.add(incident)
+    return incident
+
+
+def deadlines_of(incident):
+    """The incident's legal clocks under the configured deadlines."""
+    return deadlines(incident, current_app.config, nis2_covered=incident.controller_organisation.nis2_covered)
+
+
+def incident_of(ticket) -> SecurityIncident | None:
+    import sqlalchemy as sa
+
+    return db.session.scalar(sa.select(SecurityIncident).where(SecurityIncident.ticket_id == ticket.id))
+
+
+def classify_incident(incident, *, category, hits, personal_data, system_ids, controller_department_id,
+                      controller_organisation_id, awareness_at, awareness_reason, actor, now) -> None:
+    """MSB category, dimensions hit, personal data, systems, controller and awareness time."""
+    if category is not None and category not in MSB_CATEGORIES:
+        raise InvalidField("category", _("Välj en av MSB:s kategorier."))
+    if awareness_at != incident.awareness_at:
+        if awareness_at > now:
+            raise InvalidField("awareness_at", _("Tidpunkten kan inte ligga i framtiden."))
+        if not (awareness_reason or "").strip():
+            raise InvalidField("awareness_reason", _("Ange varför tidpunkten för kännedom ändras."))
+        _log(incident, "awareness_changed", actor=actor, now=now, old=incident.awareness_at.isoformat(),
+             new=awareness_at.isoformat(), reason=awareness_reason.strip())
+        incident.awareness_at, incident.awareness_reason = awareness_at, awareness_reason.strip()
+    incident.category = category
+    incident.hits_k, incident.hits_r, incident.hits_t, incident.hits_s = (k in hits for k in "krts")
+    incident.personal_data = personal_data
+    incident.controller_department_id = controller_department_id
+    incident.controller_organisation_id = controller_organisation_id
+    incident.systems = [IncidentSystem(system_id=i) for i in dict.fromkeys(system_ids)]
+    db.session.flush()
+    _log(incident, "classified", actor=actor, now=now, category=category)
+
+
+ART33_FIELDS = ("nature", "people_categories", "people_count", "record_categories", "record_count",
+                "dpo_contact", "consequences", "measures")
+
+
+def assess_gdpr(incident, *, risk, justification, fields: dict, actor, now) -> None:
+    """The risk assessment (no risk / risk / high risk) with its justification and the art. 33(3) facts."""
+    if risk not in set(GdprRisk):
+        raise InvalidField("risk", _("Välj en bedömning."))
+    if not (justification or "").strip():
+        raise InvalidField("risk_justification", _("Motivera bedömningen."))
+    incident.risk, incident.risk_justification = risk, justification.strip()
+    for name in ART33_FIELDS:
+        setattr(incident, name, fields.get(name) if name.endswith("count") else (fields.get(name) or ""))
+    db.session.flush()
+    _log(incident, "gdpr_assessed", actor=actor, now=now, risk=risk)
+
+
+def record_submission(incident, *, kind, sent_at: datetime, reference, summary, late_reason="",
+                      actor, now) -> Submission:
+    """A report sent to IMY or the CSIRT, with when it was sent and the authority's reference."""
+    kind = SubmissionKind(kind)
+    if sent_at > now:
+        raise InvalidField("sent_at", _("Tidpunkten kan inte ligga i framtiden."))
+    if sent_at < incident.awareness_at:
+        raise InvalidField("sent_at", _("Rapporten kan inte ha skickats före kännedom om incidenten."))
+    config = current_app.config
+    due = {d.key: d for d in deadlines_of(incident)}
+    if kind == SubmissionKind.GDPR_NOTIFICATION and "gdpr_notification" in due \
+            and sent_at > due["gdpr_notification"].due_at and not (late_reason or "").strip():
+        raise InvalidField("late_reason", _("Anmälan görs efter 72 timmar: ange skälen till förseningen (art. 33.1)."))
+    authority = config["AUTHORITY_GDPR"] if kind in GDPR_KINDS else config["AUTHORITY_NIS2"]
+    submission = Submission(incident=incident, kind=kind, authority=authority, sent_at=sent_at,
+                            reference=(reference or "").strip(), summary=(summary or "").strip(),
+                            recorded_by_id=actor.id)
+    db.session.add(submission)
+    if kind == SubmissionKind.GDPR_NOTIFICATION:
+        incident.imy_notified_at, incident.imy_reference = sent_at, submission.reference
+        incident.late_reason = (late_reason or "").strip()
+    db.session.flush()
+    _log(incident, "submitted", actor=actor, now=now, kind=kind, reference=submission.reference)
+    return submission
+
+
+def decide_art34(incident, *, decision, justification, done_at=None, actor, now) -> None:
+    """Whether the people affected are informed (art. 34), and why."""
+    if decision not in set(Art34Decision):
+        raise InvalidField("art34_decision", _("Välj ett beslut."))
+    if not (justification or "").strip():
+        raise InvalidField("art34_justification", _("Motivera beslutet."))
+    if decision == Art34Decision.NOT_REQUIRED and incident.risk == GdprRisk.HIGH:
+        raise InvalidField("art34_decision", _("Vid hög risk ska de berörda informeras, om inget undantag gäller."))
+    incident.art34_decision, incident.art34_justification, incident.art34_done_at = (
+        decision, justification.strip(), done_at)
+    db.session.flush()
+    _log(incident, "art34_decided", actor=actor, now=now, decision=decision)
+
+
+def assess_significance(incident, *, thresholds_met, significant, notes, actor, now) -> None:
+    """NIS2: is this a significant incident? Any threshold met makes it one unless argued otherwise."""
+    known = current_app.config["NIS2_THRESHOLDS"]
+    met = [key for key in thresholds_met if key in known]
+    if met and significant is False and not (notes or "").strip():
+        raise InvalidField("significance_notes", _("Tröskelvärden är uppfyllda: motivera varför incidenten ändå inte är betydande."))
+    incident.thresholds_met, incident.significant, incident.significance_notes = met, significant, (notes or "").strip()
+    db.session.flush()
+    _log(incident, "nis2_assessed", actor=actor, now=now, significant=significant, thresholds=met)
+
+
+def mark_handled(incident, *, handled_at, actor, now) -> None:
+    """The incident is over (its NIS2 final report is due a month later)."""
+    if handled_at > now:
+        raise InvalidField("handled_at", _("Tidpunkten kan inte ligga i framtiden."))
+    incident.handled_at = incident.ended_at = handled_at
+    db.session.flush()
+    _log(incident, "handled", actor=actor, now=now)
+
+
+def add_worker(incident, user, *, actor, now) -> None:
+    """Give one more person access to the incident (confidential tickets are need-to-know)."""
+    tickets.add_participant(incident.ticket, user.id, role="worker")
+    db.session.flush()
+    _log(incident, "worker_added", actor=actor, now=now, user=user.username)
