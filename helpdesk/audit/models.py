@@ -11,7 +11,12 @@ from ..extensions import db
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_entry"
-    __table_args__ = (sa.Index("ix_audit_entry_object", "object_type", "object_id"),)
+    __table_args__ = (
+        sa.Index("ix_audit_entry_object", "object_type", "object_id"),
+        # The audit viewer filters by action or actor and pages by id (helpdesk.audit.queries).
+        sa.Index("ix_audit_entry_action", "action", "id"),
+        sa.Index("ix_audit_entry_actor", "actor_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
