@@ -24,6 +24,8 @@ def automatic_kind(mail: ParsedMail, *, own_domains=()) -> str | None:
         return "own"
     if _is_bounce(mail):
         return "bounce"
+    if mail.content_type == "multipart/report":
+        return "report"  # read receipts, abuse feedback reports
     auto_submitted = h.get("auto-submitted", "").strip().lower()
     if auto_submitted and auto_submitted.split(";")[0].strip() != "no":
         return "auto_reply"
@@ -41,8 +43,6 @@ def automatic_kind(mail: ParsedMail, *, own_domains=()) -> str | None:
         return "list"
     if AUTO_SUBJECT.match(mail.subject):
         return "auto_reply"
-    if mail.content_type == "multipart/report":
-        return "report"  # read receipts, abuse reports
     return None
 
 

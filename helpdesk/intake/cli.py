@@ -1,22 +1,27 @@
-"""`helpdesk intake`: mail from the MTA pipe (stdin) or from .eml, mbox and maildir files."""
+"""`helpdesk intake` (MTA pipe, .eml, mbox, maildir), `helpdesk intake-folder` and `helpdesk lmtp`."""
 
 import json
+import logging
 import mailbox as mailboxes
 import os
+import re
+import signal
 import sys
+import threading
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy.exc import OperationalError
 
-from ..clock import utcnow
+from ..clock import get_clock, utcnow
 from ..database import unit_of_work
 from ..extensions import db
 from .models import Mailbox
 from .services import ingest
 
 EX_TEMPFAIL = 75  # sendmail's "try again later": the relay keeps the mail and retries
+MBOX_FROM_LINE = re.compile(rb"From [^\s:]+[ \t]")  # "From sender date", never a "From :" field
 
 
 def messages_in(path: str):
@@ -31,8 +36,8 @@ def messages_in(path: str):
             yield from messages_in(os.path.join(path, name))
         return
     with open(path, "rb") as fh:
-        head = fh.read(5)
-    if head == b"From ":
+        head = fh.read(200)
+    if MBOX_FROM_LINE.match(head):
         box = mailboxes.mbox(path, factory=None, create=False)
         for key in box.keys():
             yield box.get_bytes(key)
@@ -49,27 +54,68 @@ def messages_in(path: str):
 @with_appcontext
 def intake_command(paths, mailbox_name, as_json):
     """Take in e-mail: `-` reads one message from stdin (Postfix pipe), else .eml/mbox/maildir paths."""
-    query = sa.select(Mailbox).where(Mailbox.is_active).order_by(Mailbox.id)
-    if mailbox_name:
-        query = sa.select(Mailbox).where(Mailbox.name == mailbox_name)
-    box = db.session.scalar(query)
-    if mailbox_name and box is None:
-        raise click.ClickException(f"No mailbox named {mailbox_name!r}.")
-    box_id = box.id if box else None
     if paths == ("-",):
         raw = sys.stdin.buffer.read()
         try:
-            result = _take(raw, box_id)
-        except OperationalError as error:  # database away: let the relay retry
-            click.echo(f"temporary failure: {error}", err=True)
+            data = _take(raw, _mailbox_id(mailbox_name))
+        except Exception as error:  # database away (or any fault): the relay keeps the mail and retries
+            logging.getLogger(__name__).error("intake from stdin failed", exc_info=True)
+            click.echo(f"temporary failure: {type(error).__name__}: {error}", err=True)
             sys.exit(EX_TEMPFAIL)
-        _report(result, as_json)
+        _report(data, as_json)
         return
+    box_id = _mailbox_id(mailbox_name)
     for path in paths:
         if not os.path.exists(path):
             raise click.ClickException(f"No such file or folder: {path}")
         for raw in messages_in(path):
             _report(_take(raw, box_id), as_json)
+
+
+@click.command("intake-folder")
+@click.argument("path", type=click.Path(exists=True, file_okay=False))
+@click.option("--processed", "processed_path", default=None, help="Where handled files go (default PATH/processed).")
+@click.option("--mailbox", "mailbox_name", default=None, help="Mailbox name (default: the first active one).")
+@with_appcontext
+def intake_folder_command(path, processed_path, mailbox_name):
+    """Take in every .eml file in PATH, moving each to the processed folder once it is committed."""
+    from .fetchers.folder import FolderFetcher
+    from .jobs import drain
+
+    count = drain(FolderFetcher(path, processed_path), _mailbox_id(mailbox_name), get_clock())
+    click.echo(f"{count} messages taken in")
+
+
+@click.command("lmtp")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=2424, show_default=True, type=int)
+@with_appcontext
+def lmtp_command(host, port):
+    """Listen for LMTP deliveries from the mail relay until stopped (SIGINT/SIGTERM)."""
+    from .lmtp import LMTPListener
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    listener = LMTPListener(current_app._get_current_object(), host, port)
+    stopped = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopped.set())
+    listener.start()
+    click.echo(f"LMTP listening on {host}:{port}")
+    try:
+        while not stopped.wait(1):
+            pass
+    finally:
+        listener.stop()
+
+
+def _mailbox_id(mailbox_name):
+    query = sa.select(Mailbox.id).where(Mailbox.is_active).order_by(Mailbox.id)
+    if mailbox_name:
+        query = sa.select(Mailbox.id).where(Mailbox.name == mailbox_name)
+    box_id = db.session.scalar(query)
+    if mailbox_name and box_id is None:
+        raise click.ClickException(f"No mailbox named {mailbox_name!r}.")
+    return box_id
 
 
 def _take(raw, box_id):

@@ -22,7 +22,11 @@ def fetch_mailboxes(clock) -> int:
     for mailbox in mailboxes:
         if mailbox.last_polled_at and mailbox.last_polled_at + timedelta(seconds=mailbox.poll_seconds) > now:
             continue
-        fetcher = fetcher_for(mailbox)
+        try:
+            fetcher = fetcher_for(mailbox)
+        except Exception:  # a misconfigured mailbox must not stop the others
+            log.exception("mailbox %s cannot be fetched", mailbox.name)
+            continue
         if fetcher is None:
             continue
         try:
@@ -41,7 +45,7 @@ def drain(fetcher, mailbox_id, clock) -> int:
     count = 0
     for handle, raw in fetcher.fetch():
         with unit_of_work():
-            ingest(raw, db.session.get(Mailbox, mailbox_id), now=clock.now())
+            ingest(raw, db.session.get(Mailbox, mailbox_id) if mailbox_id else None, now=clock.now())
         fetcher.acknowledge(handle)  # only after the commit: a crash before here means a re-fetch
         count += 1
     return count

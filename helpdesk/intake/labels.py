@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
+from ..notifications.models import OutboxStatus
 from .models import Outcome
 
 OUTCOME_LABELS = {
@@ -10,4 +11,11 @@ OUTCOME_LABELS = {
     Outcome.DUPLICATE: _l("Dubblett"),
     Outcome.IGNORED: _l("Ignorerat"),
     Outcome.QUARANTINED: _l("Karantän"),
+}
+
+OUTBOX_STATUS_LABELS = {
+    OutboxStatus.PENDING: _l("Väntar"),
+    OutboxStatus.SENDING: _l("Skickas"),
+    OutboxStatus.SENT: _l("Skickat"),
+    OutboxStatus.FAILED: _l("Misslyckat"),
 }

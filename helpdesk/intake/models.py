@@ -70,7 +70,8 @@ class InboundMessage(db.Model):
     mailbox_id: Mapped[int | None] = mapped_column(sa.ForeignKey("mailbox.id"))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     message_id: Mapped[str] = mapped_column(sa.String(998), index=True)
-    raw_sha256: Mapped[str] = mapped_column(sa.String(64))
+    # Indexed: retention removes raw mail only when no row names it any more; "" once removed.
+    raw_sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
     raw_size: Mapped[int]
     sender: Mapped[str] = mapped_column(sa.String(254), default="")
     subject: Mapped[str] = mapped_column(sa.String(500), default="")

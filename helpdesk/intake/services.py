@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import nh3
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from ..auth.permissions import Permission, can
 from ..errors import DomainError
@@ -22,10 +23,11 @@ from . import store, thread
 from .classify import automatic_kind, returned_message_ids
 from .contacts import contact_for, user_for
 from .models import InboundMessage, MessageKey, Outcome
-from .parse import ParsedMail, parse
+from .parse import ParsedMail, header_block, parse
 from .replies import latest_reply
 
 log = logging.getLogger(__name__)
+FORWARDED = re.compile(r"^\s*((re|sv|aw)\s*:\s*)*(vb|fw|fwd|wg|vs|tr|vl)\s*:", re.I)
 KEPT_HEADERS = ("from", "to", "cc", "date", "subject", "message-id", "in-reply-to", "references",
                 "auto-submitted", "thread-index", "x-mailer", "user-agent")
 
@@ -55,8 +57,9 @@ def ingest(raw: bytes, mailbox, *, now) -> IngestResult:
     inbound = InboundMessage(mailbox_id=getattr(mailbox, "id", None), received_at=now, raw_sha256=digest,
                              raw_size=len(raw), outcome=Outcome.QUARANTINED, message_id="")
     db.session.add(inbound)
+    too_large = len(raw) > current_app.config["MAIL_MAX_BYTES"]
     try:
-        mail = parse(raw)
+        mail = parse(header_block(raw) if too_large else raw)  # oversize: who sent what is enough
     except Exception as error:  # the stdlib parser itself gave up: keep and quarantine
         inbound.message_id = f"{digest[:40]}@derived.invalid"
         inbound.reason = f"unreadable: {type(error).__name__}"[:500]
@@ -78,7 +81,7 @@ def ingest(raw: bytes, mailbox, *, now) -> IngestResult:
                 db.session.flush()
             except IntegrityError:
                 raise _Duplicate() from None
-            if len(raw) > current_app.config["MAIL_MAX_BYTES"]:
+            if too_large:
                 raise Quarantine("too_large")
             _process(mail, mailbox, inbound, now)
     except _Duplicate:
@@ -87,6 +90,8 @@ def ingest(raw: bytes, mailbox, *, now) -> IngestResult:
     except Quarantine as stop:
         intents.rollback_to(mark)
         inbound.outcome, inbound.reason = Outcome.QUARANTINED, str(stop)[:500]
+    except (OperationalError, InterfaceError):
+        raise  # the database is away or locked, not the message at fault: the caller retries later
     except Exception as error:  # never lose a message to a bug: quarantine it with the reason
         intents.rollback_to(mark)
         log.exception("intake failed on %s", mail.message_id)
@@ -107,6 +112,8 @@ def _duplicate(inbound, first) -> IngestResult:
 
 
 def _process(mail: ParsedMail, mailbox, inbound, now) -> None:
+    if not mail.text.strip() and mail.html:
+        mail.text = html_to_text(mail.html)  # an HTML-only mail is read (and searched) as text
     kind = automatic_kind(mail, own_domains={thread.message_id_domain().lower()})
     inbound.automatic = kind is not None
     if kind == "own" or (mail.sender and mail.sender in our_addresses()):
@@ -128,7 +135,7 @@ def _process(mail: ParsedMail, mailbox, inbound, now) -> None:
     if ticket is not None:
         _follow_up(ticket, mail, mailbox, inbound, sender, now)
     else:
-        _new_ticket(mail, mailbox, inbound, now)
+        _new_ticket(mail, mailbox, inbound, now, known=sender)
 
 
 def find_ticket(mail: ParsedMail, sender):
@@ -184,7 +191,7 @@ def _follow_up(ticket, mail, mailbox, inbound, sender, now) -> None:
     policy = getattr(mailbox, "closed_policy", "reopen")
     if ticket.status == Status.CLOSED and policy == "new_linked" and not staff:
         old = ticket
-        _new_ticket(mail, mailbox, inbound, now)
+        _new_ticket(mail, mailbox, inbound, now, known=author)
         tickets.link_tickets(db.session.get(Ticket, inbound.ticket_id), old, actor=author, now=now)
         inbound.reason = f"reply to closed #{old.id}: new linked ticket"
         return
@@ -197,12 +204,12 @@ def _follow_up(ticket, mail, mailbox, inbound, sender, now) -> None:
     inbound.outcome, inbound.ticket_id = Outcome.FOLLOWUP, ticket.id
 
 
-def _new_ticket(mail, mailbox, inbound, now) -> None:
+def _new_ticket(mail, mailbox, inbound, now, known=None) -> None:
     organisation_id = getattr(mailbox, "organisation_id", None)
     domains = [d.strip().lower().lstrip("@") for d in (getattr(mailbox, "allowed_domains", "") or "").split(",") if d.strip()]
     if domains and mail.sender.rsplit("@", 1)[-1] not in domains:
         raise Quarantine(f"sender domain not allowed: {mail.sender.rsplit('@', 1)[-1]}")
-    requester = contact_for(mail.sender, mail.sender_name, organisation_id=organisation_id, now=now)
+    requester = known or contact_for(mail.sender, mail.sender_name, organisation_id=organisation_id, now=now)
     uploads, refused = _uploads(mail)
     acknowledge = ack_allowed(requester, now)
     ticket = tickets.create_ticket(
@@ -211,8 +218,10 @@ def _new_ticket(mail, mailbox, inbound, now) -> None:
         acknowledge=acknowledge, organisation_id=organisation_id)
     ours = our_addresses()
     for address in dict.fromkeys(mail.to + mail.cc):
+        if address in ours or address == requester.email:
+            continue
         colleague = user_for(address)
-        if address not in ours and colleague is not None and colleague.id != requester.id and not colleague.is_contact:
+        if colleague is not None and not colleague.is_contact:
             tickets.add_participant(ticket, colleague.id, role="cc")
     _remember_thread(inbound, mail)
     inbound.outcome, inbound.ticket_id, inbound.acknowledged = Outcome.CREATED, ticket.id, acknowledge
@@ -229,9 +238,9 @@ def _subject(mail) -> str:
 
 def html_to_text(html: str) -> str:
     """Readable text from HTML mail: block ends become line breaks, tags go."""
-    html = re.sub(r"(?is)<(script|style|head)\b.*?</\1\s*>", " ", html)
-    html = re.sub(r"(?i)<br\s*/?>|</(p|div|li|tr|h[1-6]|blockquote)\s*>", "\n", html)
-    text = nh3.clean(html, tags=set())
+    html = re.sub(r"(?i)</(p|h[1-6]|blockquote|table)\s*>", "\n\n", html)
+    html = re.sub(r"(?i)<br\s*/?>|</(div|li|tr)\s*>", "\n", html)
+    text = nh3.clean(html, tags=set(), clean_content_tags={"script", "style", "title"})
     import html as htmllib
 
     text = htmllib.unescape(text)
@@ -239,17 +248,18 @@ def html_to_text(html: str) -> str:
 
 
 def _text(mail, refused=()) -> str:
-    text = mail.text.strip() or (html_to_text(mail.html) if mail.html else "")
+    text = mail.text.strip()
     if refused:
         text += "\n\n[" + ", ".join(refused) + "]"
     return text or "(tomt meddelande)"
 
 
 def _email_fields(mail) -> dict:
-    text = mail.text.strip() or (html_to_text(mail.html) if mail.html else "")
+    # A forwarded mail's quoted part is the matter itself: it is shown whole.
+    reply = None if FORWARDED.match(mail.subject) else latest_reply(mail.text.strip())
     return {"email_message_id": mail.message_id,
             "headers": {k: v[:2000] for k, v in mail.headers.items() if k in KEPT_HEADERS},
-            "body_html": mail.html, "body_reply": latest_reply(text)}
+            "body_html": mail.html, "body_reply": reply}
 
 
 def _uploads(mail):
@@ -268,6 +278,6 @@ def _uploads(mail):
 def reprocess(inbound, *, now) -> IngestResult:
     """Run a quarantined message through the pipeline again (after a fix)."""
     if inbound.outcome != Outcome.QUARANTINED:
-        raise DomainError("Bara meddelanden i karantän kan läsas in igen.")
+        raise DomainError(_("Bara meddelanden i karantän kan läsas in igen."))
     inbound.released_at = now
     return ingest(store.load(inbound.raw_sha256), inbound.mailbox, now=now)

@@ -23,10 +23,21 @@ def keep(raw: bytes) -> str:
         tmp = f"{path}.{os.getpid()}.tmp"
         with open(tmp, "wb") as fh:
             fh.write(raw)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if _must_sync():
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     return digest
+
+
+def _must_sync() -> bool:
+    """Whether the raw file must reach the disk before the commit that names it."""
+    setting = current_app.config.get("MAIL_STORE_FSYNC")
+    if setting is not None:
+        return bool(setting)
+    from ..database import is_sqlite
+
+    return not is_sqlite()  # a process crash keeps written files anyway; only a power cut needs fsync
 
 
 def load(sha256: str) -> bytes:

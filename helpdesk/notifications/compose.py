@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from . import intents
 from .services import queue_mail
 
+ADDRESSES_KEY = "helpdesk_our_addresses"
+
 
 @event.listens_for(Session, "before_commit")
 def _compose_before_commit(session):
@@ -69,12 +71,30 @@ def is_our_address(address: str) -> bool:
 
 
 def our_addresses() -> set[str]:
-    """Every address the desk itself receives on."""
+    """Every address the desk itself receives on (read once per transaction: intake asks often)."""
     from ..extensions import db
     from ..intake.models import Mailbox
 
-    return {a.lower() for a in db.session.scalars(sa.select(Mailbox.address))} | {
-        current_app.config["MAIL_DEFAULT_SENDER"].lower()}
+    found = db.session.info.get(ADDRESSES_KEY)
+    if found is None:
+        found = {a.lower() for a in db.session.scalars(sa.select(Mailbox.address))} | {
+            current_app.config["MAIL_DEFAULT_SENDER"].lower()}
+        db.session.info[ADDRESSES_KEY] = found
+    return found
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_addresses_after_transaction(session, transaction):
+    if transaction.parent is None:
+        session.info.pop(ADDRESSES_KEY, None)
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_addresses_on_mailbox_change(session, flush_context):
+    from ..intake.models import Mailbox
+
+    if any(isinstance(o, Mailbox) for o in (*session.new, *session.dirty, *session.deleted)):
+        session.info.pop(ADDRESSES_KEY, None)
 
 
 def ack_allowed(requester, now) -> bool:

@@ -57,26 +57,35 @@ def _send_one(outbound_id, clock) -> int:
         from ..intake.models import Mailbox
 
         mailbox = db.session.get(Mailbox, outbound.mailbox_id)
+    attempts = outbound.attempts  # counted by our claim; nobody else touches the row while we hold it
     try:
         transport_for(outbound, mailbox)(outbound)
     except Exception as error:  # any failure is recorded and retried, never lost
         log.warning("outbox #%s failed: %s", outbound_id, error)
-        with unit_of_work():
-            outbound = db.session.get(OutboundMessage, outbound_id)
-            outbound.last_error = f"{type(error).__name__}: {error}"[:2000]
-            outbound.lease_until = None
-            if outbound.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-                outbound.status = OutboxStatus.FAILED
-            else:
-                outbound.status = OutboxStatus.PENDING
-                step = BACKOFF_MINUTES[min(outbound.attempts, len(BACKOFF_MINUTES)) - 1]
-                outbound.next_attempt_at = clock.now() + timedelta(minutes=step)
+        values = {"last_error": f"{type(error).__name__}: {error}"[:2000], "lease_until": None}
+        if attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+            values["status"] = OutboxStatus.FAILED
+        else:
+            step = BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES)) - 1]
+            values |= {"status": OutboxStatus.PENDING, "next_attempt_at": clock.now() + timedelta(minutes=step)}
+        _record(outbound_id, values)
         return 0
-    with unit_of_work():
-        outbound = db.session.get(OutboundMessage, outbound_id)
-        outbound.status, outbound.sent_at, outbound.lease_until = OutboxStatus.SENT, clock.now(), None
-        outbound.last_error = ""
+    _record(outbound_id, {"status": OutboxStatus.SENT, "sent_at": clock.now(), "lease_until": None,
+                          "last_error": ""})
     return 1
+
+
+def _record(outbound_id, values) -> None:
+    """Store how a send went, in a transaction of its own that begins with the write.
+
+    The row was read in the transaction the send happened in. On SQLite, writing after
+    that read fails at once ("database is locked") if the other scheduler committed in
+    the meantime, and the row, left "sending", would go out again when its lease ran out.
+    """
+    db.session.rollback()
+    with unit_of_work():
+        db.session.execute(sa.update(OutboundMessage).where(OutboundMessage.id == outbound_id).values(**values)
+                           .execution_options(synchronize_session=False))
 
 
 def retry_failed(outbound, *, now) -> None:

@@ -29,12 +29,13 @@ def sender_for(ticket):
 
 
 def thread_ids(ticket) -> list[str]:
-    """The Message-IDs of the ticket's conversation so far, oldest first."""
-    from ..tickets.models import Message
+    """The Message-IDs of the ticket's conversation so far, oldest first (auto-replies and bounces left out)."""
+    from ..tickets.models import Message, MessageKind
 
     inbound = db.session.execute(
         sa.select(Message.created_at, Message.email_message_id)
-        .where(Message.ticket_id == ticket.id, Message.email_message_id.is_not(None))).all()
+        .where(Message.ticket_id == ticket.id, Message.email_message_id.is_not(None),
+               Message.kind != MessageKind.AUTOMATIC)).all()
     outbound = db.session.execute(
         sa.select(OutboundMessage.created_at, OutboundMessage.message_id)
         .where(OutboundMessage.ticket_id == ticket.id)).all()
@@ -44,20 +45,36 @@ def thread_ids(ticket) -> list[str]:
     return ordered
 
 
+def answered_id(ticket) -> str | None:
+    """The Message-ID of the latest mail received on the ticket: the one our mail answers."""
+    from ..tickets.models import Message, MessageKind
+
+    return db.session.scalar(
+        sa.select(Message.email_message_id)
+        .where(Message.ticket_id == ticket.id, Message.email_message_id.is_not(None),
+               Message.kind != MessageKind.AUTOMATIC)
+        .order_by(Message.created_at.desc(), Message.id.desc()).limit(1))
+
+
 def queue_mail(*, kind, ticket, now, to=(), to_addresses=(), cc=(), message=None,
-               auto_submitted=None, rate_key=None) -> OutboundMessage:
-    """Render a template for the recipients and add it to the outbox in this transaction."""
+               auto_submitted=None, rate_key=None, context=None) -> OutboundMessage:
+    """Render a template for the recipients and add it to the outbox in this transaction.
+
+    context holds what a template needs beyond the ticket (an SLA alert's clock and due time).
+    """
     mailbox = sender_for(ticket)
     locale = next((p.locale for p in to if getattr(p, "locale", None)), None) or \
         current_app.config["BABEL_DEFAULT_LOCALE"]
-    subject, text, html = render(kind, locale, ticket=ticket, message=message, url=ticket_url(ticket),
-                                 recipient=to[0] if to else None)
+    subject, text, html = render(kind, locale, **(context or {}), ticket=ticket, message=message,
+                                 url=ticket_url(ticket), recipient=to[0] if to else None)
     refs = thread_ids(ticket)
     headers = {"X-Auto-Response-Suppress": "All", "X-Helpdesk-Ticket": str(ticket.id)}
     if auto_submitted:
         headers["Auto-Submitted"] = auto_submitted
+    answered = answered_id(ticket) or (refs[-1] if refs else None)
+    if answered:
+        headers["In-Reply-To"] = f"<{answered}>"
     if refs:
-        headers["In-Reply-To"] = f"<{refs[-1]}>"
         headers["References"] = " ".join(f"<{r}>" for r in refs)
     outbound = OutboundMessage(
         created_at=now, kind=kind, mailbox_id=mailbox.id if mailbox else None, ticket_id=ticket.id,

@@ -3,7 +3,6 @@
 Every transport takes an OutboundMessage and raises on failure; the job retries.
 """
 
-import ipaddress
 import os
 import smtplib
 import ssl
@@ -12,6 +11,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
 from flask import current_app
+
+from ..netguard import refuse_remote_in_tests
 
 
 class TransportError(Exception):
@@ -44,20 +45,10 @@ def send_files(outbound) -> None:
         fh.write(bytes(build_mime(outbound)))
 
 
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def send_smtp(outbound) -> None:
     """Send through the SMTP relay (STARTTLS and login when configured)."""
     cfg = current_app.config
-    if cfg.get("TESTING") and not _loopback(cfg["SMTP_HOST"]):
-        raise RuntimeError("tests may only send SMTP to this machine")
+    refuse_remote_in_tests(cfg["SMTP_HOST"], "SMTP")
     try:
         with smtplib.SMTP(cfg["SMTP_HOST"], cfg["SMTP_PORT"], timeout=cfg["SMTP_TIMEOUT"]) as smtp:
             if cfg["SMTP_STARTTLS"]:

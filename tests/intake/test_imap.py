@@ -226,7 +226,7 @@ def test_missing_password_names_the_setting(app, session, clock, imap, imap_box,
 def test_tests_never_connect_beyond_this_machine(session, imap_box):
     imap_box.settings = {"host": "imap.exempelby.se", "username": "servicedesk"}
     fetcher = fetcher_for(imap_box)
-    with pytest.raises(RuntimeError, match="only connect to IMAP on this machine"):
+    with pytest.raises(RuntimeError, match="only use IMAP on this machine"):
         next(iter(fetcher.fetch()))
     fetcher.close()
 

@@ -26,7 +26,7 @@ def register(channel: str, factory) -> None:
 
 
 def fetcher_for(mailbox) -> Fetcher | None:
-    """The fetcher for a mailbox's channel, or None for push channels (relay, files)."""
+    """The fetcher for a mailbox's channel, or None for the push channel (relay: MTA pipe, LMTP)."""
     _load_channels()
     factory = FACTORIES.get(mailbox.channel)
     return factory(mailbox) if factory else None
@@ -48,7 +48,7 @@ def require_offline(url: str) -> None:
 def _load_channels() -> None:
     import importlib
 
-    for module in ("imap", "ews", "graph"):
+    for module in ("imap", "ews", "graph", "folder"):
         try:
             importlib.import_module(f"{__name__}.{module}")
         except ModuleNotFoundError as error:

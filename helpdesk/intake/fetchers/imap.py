@@ -24,14 +24,13 @@ HELPDESK_MAILBOX_<NAME>_PASSWORD, or for XOAUTH2 HELPDESK_MAILBOX_<NAME>_OAUTH_T
 (an access token; in instance/config.py also a callable that returns a fresh one).
 """
 
-import ipaddress
 import logging
 import ssl
 from dataclasses import dataclass
 
-from flask import current_app
 from imapclient import DELETED, SEEN, IMAPClient
 
+from ...netguard import refuse_remote_in_tests
 from ..models import MailChannel
 from . import register, secret
 
@@ -77,15 +76,6 @@ def parse_settings(raw: dict) -> ImapSettings:
         if key in values:
             values[key] = kind(values[key])
     return ImapSettings(**{key: value for key, value in values.items() if key in ImapSettings.__dataclass_fields__})
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class ImapFetcher:
@@ -137,8 +127,7 @@ class ImapFetcher:
 
     def _open(self) -> IMAPClient:
         settings = self._settings = parse_settings(self._raw)
-        if current_app.config.get("TESTING") and not _loopback(settings.host):
-            raise RuntimeError("tests may only connect to IMAP on this machine")
+        refuse_remote_in_tests(settings.host, "IMAP")
         credential = self._credential() if callable(self._credential) else self._credential
         if not credential:
             raise ImapSettingsError(f"no secret configured: set HELPDESK_{self._secret_name}")

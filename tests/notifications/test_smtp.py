@@ -1,0 +1,156 @@
+"""The outbox over real SMTP (aiosmtpd on loopback): headers, threading, back-off, and never twice."""
+
+import re
+import socket
+from datetime import timedelta
+from email import message_from_bytes, policy
+
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+
+from helpdesk.intake.models import Mailbox
+from helpdesk.intake.services import ingest
+from helpdesk.notifications import jobs
+from helpdesk.notifications.jobs import send_outbox
+from helpdesk.notifications.models import OutboundMessage, OutboxStatus
+from tests.intake.builders import mail
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Capture:
+    """aiosmtpd handler keeping every message it is given."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server():
+    capture = Capture()
+    controller = Controller(capture, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, capture
+    controller.stop()
+
+
+@pytest.fixture
+def smtp_config(app):
+    """Send over SMTP to a port of the test's choosing; the app's settings come back afterwards."""
+    keys = ("MAIL_TRANSPORT", "SMTP_HOST", "SMTP_PORT", "SMTP_TIMEOUT")
+    saved = {k: app.config[k] for k in keys}
+
+    def use(port):
+        app.config.update(MAIL_TRANSPORT="smtp", SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_TIMEOUT=5)
+
+    yield use
+    app.config.update(saved)
+
+
+@pytest.fixture
+def empty_outbox(session):
+    """Nothing from the demo data waiting to go out: only what the test queues (rolled back after)."""
+    session.execute(sa.update(OutboundMessage).where(OutboundMessage.status != OutboxStatus.SENT)
+                    .values(status=OutboxStatus.SENT))
+    session.commit()
+
+
+def mailed_ticket(session, clock, auth, client):
+    """A ticket opened by Anna's mail, then answered on the web by Erik."""
+    desk = session.scalar(sa.select(Mailbox).where(Mailbox.name == "servicedesk"))
+    result = ingest(mail(subject="Skrivaren krånglar", message_id="<anna-1@exempelby.se>"), desk, now=clock.now())
+    session.commit()
+    clock.advance(minutes=10)
+    auth.login("erik")
+    response = client.post(f"/tickets/{result.ticket_id}/reply", data={"body": "Vilken skrivare?", "kind": "public"})
+    assert response.status_code == 302
+    return result.ticket_id
+
+
+def rows(session, ticket_id):
+    query = sa.select(OutboundMessage).where(OutboundMessage.ticket_id == ticket_id)
+    return {o.kind: o for o in session.scalars(query)}
+
+
+def test_acknowledgement_and_agent_reply_go_out_with_loop_and_threading_headers(
+        session, clock, auth, client, smtp_server, smtp_config, empty_outbox):
+    controller, capture = smtp_server
+    smtp_config(controller.port)
+    number = mailed_ticket(session, clock, auth, client)
+    outbox = rows(session, number)
+    assert send_outbox(clock) == 2
+    sent = {m["Message-ID"]: (to, m) for to, m in capture.messages}
+    ack_to, ack = sent[f"<{outbox['acknowledgement'].message_id}>"]
+    assert ack_to == ["anna@exempelby.se"]
+    assert ack["Auto-Submitted"] == "auto-replied" and ack["X-Auto-Response-Suppress"] == "All"
+    assert re.fullmatch(rf"<hd\.{number}\.[0-9a-f]{{8}}\.[0-9a-f]{{16}}@helpdesk\.exempelby\.se>", ack["Message-ID"])
+    assert f"[#{number}]" in ack["Subject"]
+    assert ack["In-Reply-To"] == "<anna-1@exempelby.se>"
+    _, reply = sent[f"<{outbox['agent_reply'].message_id}>"]
+    assert reply["In-Reply-To"] == "<anna-1@exempelby.se>"
+    assert reply["References"].split() == ["<anna-1@exempelby.se>", ack["Message-ID"]]
+    assert reply["Auto-Submitted"] is None and reply["X-Auto-Response-Suppress"] == "All"
+    assert f"[#{number}]" in reply["Subject"] and "Vilken skrivare?" in reply.get_body(("plain",)).get_content()
+    assert {o.status for o in rows(session, number).values()} == {OutboxStatus.SENT}
+
+
+def test_unreachable_relay_backs_off_then_gives_up(app, session, clock, auth, client, smtp_config, empty_outbox):
+    smtp_config(free_port())  # nothing listens there
+    number = mailed_ticket(session, clock, auth, client)
+    ack_id = rows(session, number)["acknowledgement"].id
+    started = clock.now()
+    assert send_outbox(clock) == 0
+    ack = session.get(OutboundMessage, ack_id)
+    assert ack.status == OutboxStatus.PENDING and ack.attempts == 1
+    assert "Connection refused" in ack.last_error or "ConnectionRefused" in ack.last_error
+    assert ack.next_attempt_at == started + timedelta(minutes=1) and ack.lease_until is None
+    steps = [ack.next_attempt_at - started]
+    while ack.status == OutboxStatus.PENDING:
+        clock.set(ack.next_attempt_at)
+        send_outbox(clock)
+        session.refresh(ack)
+        steps.append(ack.next_attempt_at - clock.now())
+    assert ack.status == OutboxStatus.FAILED and ack.attempts == app.config["OUTBOX_MAX_ATTEMPTS"]
+    assert steps[:4] == [timedelta(minutes=m) for m in (1, 5, 15, 60)]  # growing back-off
+
+
+def test_two_senders_never_send_one_row_twice(session, clock, auth, client, smtp_server, smtp_config,
+                                              empty_outbox, monkeypatch):
+    controller, capture = smtp_server
+    smtp_config(controller.port)
+    number = mailed_ticket(session, clock, auth, client)
+    outbox = rows(session, number)
+    ack, reply = outbox["acknowledgement"], outbox["agent_reply"]
+
+    # Another scheduler holds the reply: claimed a moment ago, its lease still running.
+    session.execute(sa.update(OutboundMessage).where(OutboundMessage.id == reply.id).values(
+        status=OutboxStatus.SENDING, attempts=1, lease_until=clock.now() + timedelta(minutes=5)))
+    session.commit()
+    # And it wins the race for the acknowledgement between our due-query and our claim.
+    real_claim = jobs._claim
+    raced = []
+
+    def claim_after_the_other(outbound_id, now):
+        if outbound_id == ack.id and not raced:
+            raced.append(real_claim(outbound_id, now))  # the other process's UPDATE lands first
+        return real_claim(outbound_id, now)
+
+    monkeypatch.setattr(jobs, "_claim", claim_after_the_other)
+    assert send_outbox(clock) == 0 and raced == [True]
+    assert send_outbox(clock) == 0  # a second run finds nothing due
+    assert capture.messages == []
+
+    # The other process died: once its lease runs out, the rows go out exactly once each.
+    clock.advance(minutes=6)
+    assert send_outbox(clock) + send_outbox(clock) == 2
+    assert sorted(m["Message-ID"] for _, m in capture.messages) == sorted(
+        [f"<{ack.message_id}>", f"<{reply.message_id}>"])
