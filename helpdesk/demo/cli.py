@@ -31,5 +31,8 @@ def generate_command(count):
     """Add COUNT synthetic tickets with messages and history."""
     from .generate import generate
 
-    stats = generate(count)
+    try:
+        stats = generate(count)
+    except LookupError as error:  # no demo organisation to add to
+        raise click.ClickException(str(error))
     click.echo(f"Generated {stats['tickets']} tickets, {stats['messages']} messages in {stats['seconds']:.1f} s")

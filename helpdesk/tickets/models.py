@@ -58,18 +58,43 @@ class MessageKind(StrEnum):
 PUBLIC_KINDS = (MessageKind.PUBLIC, MessageKind.PHONE)
 
 
+# The WHERE clause of a partial index over open tickets, as each dialect writes the queue's filter.
+OPEN_ONLY = {"sqlite_where": sa.text("is_open = 1"), "postgresql_where": sa.text("is_open")}
+
+
 class Ticket(db.Model):
     __tablename__ = "ticket"
     __table_args__ = (
-        sa.Index("ix_ticket_queue", "support_group_id", "is_open", "due_at", "id"),
+        # The queue lists open tickets by due time. Open tickets are a few percent of all, so
+        # its indexes hold only them, one per filter; the group's also carries what
+        # visible_tickets() tests, so a page (even page 200) is found from the index alone.
+        sa.Index("ix_ticket_queue", "support_group_id", "due_at", "id", "is_confidential", "requester_id",
+                 "assignee_id", **OPEN_ONLY),
+        sa.Index("ix_ticket_open_due", "due_at", "id", **OPEN_ONLY),
+        sa.Index("ix_ticket_assignee", "assignee_id", "due_at", "id", **OPEN_ONLY),
+        sa.Index("ix_ticket_system", "system_id", "due_at", "id", **OPEN_ONLY),
+        sa.Index("ix_ticket_department", "requester_department_id", "due_at", "id", **OPEN_ONLY),
+        sa.Index("ix_ticket_priority", "priority", "due_at", "id", **OPEN_ONLY),
+        # Any status: one status, or all of a group's tickets, by due time.
         sa.Index("ix_ticket_group_status", "support_group_id", "status", "due_at", "id"),
-        sa.Index("ix_ticket_open_due", "is_open", "due_at", "id"),
         sa.Index("ix_ticket_status_due", "status", "due_at", "id"),
-        sa.Index("ix_ticket_assignee", "assignee_id", "is_open", "due_at"),
-        sa.Index("ix_ticket_system", "system_id", "is_open", "due_at"),
-        sa.Index("ix_ticket_department", "requester_department_id", "is_open", "due_at"),
-        sa.Index("ix_ticket_priority", "priority", "is_open", "due_at"),
-        sa.Index("ix_ticket_requester", "requester_id", "id"),
+        sa.Index("ix_ticket_group_due", "support_group_id", "due_at", "id"),
+        sa.Index("ix_ticket_requester", "requester_id", "is_open", "id"),  # my tickets, open or not
+        # Retention (helpdesk.retention) selects closed tickets by organisation, type and closing time;
+        # deleting a ticket makes the database look up who was merged into it.
+        sa.Index("ix_ticket_retention", "organisation_id", "type", "closed_at", "id"),
+        sa.Index("ix_ticket_merged_into", "merged_into_id"),
+        # The monthly report's time anchors (helpdesk.reports.queries). The first three also hold
+        # what the twelve-month trend counts and the report's area is decided on, so the trend is
+        # read from the index alone.
+        sa.Index("ix_ticket_created_at", "created_at", "organisation_id", "is_confidential", "support_group_id",
+                 "system_id"),
+        sa.Index("ix_ticket_sla_resolved_at", "sla_resolved_at", "organisation_id", "is_confidential",
+                 "support_group_id", "system_id", "merged_into_id", "sla_resolution_met", "created_at"),
+        sa.Index("ix_ticket_sla_first_response_stopped_at", "sla_first_response_stopped_at", "organisation_id",
+                 "is_confidential", "support_group_id", "system_id", "merged_into_id", "sla_first_response_met"),
+        sa.Index("ix_ticket_sla_first_response_breach_at", "sla_first_response_breach_at"),
+        sa.Index("ix_ticket_sla_resolution_breach_at", "sla_resolution_breach_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)  # the ticket number
@@ -107,6 +132,20 @@ class Ticket(db.Model):
     sla_paused_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sla_next_alert_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     sla_breach_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # SLA outcome facts for the monthly report, derived from the same history and kept
+    # with the cache above (helpdesk.sla.services.report_facts); NULL until computed.
+    # When a clock stopped: the first response (or solving before one) and the final solving.
+    sla_first_response_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sla_first_response_seconds: Mapped[int | None]  # business time run until then
+    sla_first_response_met: Mapped[bool | None]
+    # When the target was passed, or will be while the clock runs (its due time); NULL while paused or met.
+    sla_first_response_breach_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sla_resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sla_resolution_seconds: Mapped[int | None]
+    sla_resolution_met: Mapped[bool | None]
+    sla_resolution_breach_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sla_paused_seconds: Mapped[int | None]  # business time the resolution clock stood still
+    sla_reopened_count: Mapped[int | None]  # times the clock restarted after solved/closed
 
     organisation = relationship("Organisation")
     requester = relationship("User", foreign_keys=[requester_id])
@@ -168,7 +207,8 @@ class Attachment(db.Model):
     content_type: Mapped[str] = mapped_column(sa.String(255))
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(sa.String(64))
-    storage_key: Mapped[str] = mapped_column(sa.String(255))
+    # Indexed: retention removes a file only when no attachment row names it any more.
+    storage_key: Mapped[str] = mapped_column(sa.String(255), index=True)
     content_id: Mapped[str | None] = mapped_column(sa.String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -179,7 +219,13 @@ class TicketEvent(db.Model):
     """One change to a ticket; the history SLA time is computed from."""
 
     __tablename__ = "ticket_event"
-    __table_args__ = (sa.Index("ix_ticket_event_ticket", "ticket_id", "id"),)
+    __table_args__ = (
+        sa.Index("ix_ticket_event_ticket", "ticket_id", "id"),
+        # Each SLA warning or breach is notified once per ticket ("resolution:75"): the database's
+        # guard behind the alert job's row lock, should two schedulers ever reach one ticket together.
+        sa.Index("uq_ticket_event_sla_alert", "ticket_id", "new_value", unique=True,
+                 sqlite_where=sa.text("kind = 'sla_alert'"), postgresql_where=sa.text("kind = 'sla_alert'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("ticket.id", ondelete="CASCADE"))

@@ -24,6 +24,10 @@ SEARCH_DDL = {
 }
 
 
+# The queue's partial indexes cover open tickets only (see helpdesk.tickets.models.OPEN_ONLY).
+OPEN_ONLY = {"sqlite_where": sa.text("is_open = 1"), "postgresql_where": sa.text("is_open")}
+
+
 # revision identifiers, used by Alembic.
 revision = '0001'
 down_revision = None
@@ -216,15 +220,18 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ticket'))
     )
     with op.batch_alter_table('ticket', schema=None) as batch_op:
-        batch_op.create_index('ix_ticket_assignee', ['assignee_id', 'is_open', 'due_at'], unique=False)
-        batch_op.create_index('ix_ticket_department', ['requester_department_id', 'is_open', 'due_at'], unique=False)
+        batch_op.create_index('ix_ticket_assignee', ['assignee_id', 'due_at', 'id'], unique=False, **OPEN_ONLY)
+        batch_op.create_index('ix_ticket_department', ['requester_department_id', 'due_at', 'id'], unique=False,
+                              **OPEN_ONLY)
+        batch_op.create_index('ix_ticket_group_due', ['support_group_id', 'due_at', 'id'], unique=False)
         batch_op.create_index('ix_ticket_group_status', ['support_group_id', 'status', 'due_at', 'id'], unique=False)
-        batch_op.create_index('ix_ticket_open_due', ['is_open', 'due_at', 'id'], unique=False)
-        batch_op.create_index('ix_ticket_priority', ['priority', 'is_open', 'due_at'], unique=False)
-        batch_op.create_index('ix_ticket_queue', ['support_group_id', 'is_open', 'due_at', 'id'], unique=False)
-        batch_op.create_index('ix_ticket_requester', ['requester_id', 'id'], unique=False)
+        batch_op.create_index('ix_ticket_open_due', ['due_at', 'id'], unique=False, **OPEN_ONLY)
+        batch_op.create_index('ix_ticket_priority', ['priority', 'due_at', 'id'], unique=False, **OPEN_ONLY)
+        batch_op.create_index('ix_ticket_queue', ['support_group_id', 'due_at', 'id', 'is_confidential',
+                                                  'requester_id', 'assignee_id'], unique=False, **OPEN_ONLY)
+        batch_op.create_index('ix_ticket_requester', ['requester_id', 'is_open', 'id'], unique=False)
         batch_op.create_index('ix_ticket_status_due', ['status', 'due_at', 'id'], unique=False)
-        batch_op.create_index('ix_ticket_system', ['system_id', 'is_open', 'due_at'], unique=False)
+        batch_op.create_index('ix_ticket_system', ['system_id', 'due_at', 'id'], unique=False, **OPEN_ONLY)
 
     op.create_table('message',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -345,6 +352,7 @@ def downgrade():
         batch_op.drop_index('ix_ticket_priority')
         batch_op.drop_index('ix_ticket_open_due')
         batch_op.drop_index('ix_ticket_group_status')
+        batch_op.drop_index('ix_ticket_group_due')
         batch_op.drop_index('ix_ticket_department')
         batch_op.drop_index('ix_ticket_assignee')
 
