@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(test_config=None, *, clock=None):
     """Build the Flask application."""
     from . import config, web
-    from .clock import SystemClock
+    from .clock import configured_clock
     from .extensions import babel, csrf, db, login_manager, migrate
 
     app = Flask(
@@ -24,7 +24,7 @@ def create_app(test_config=None, *, clock=None):
     config.load(app, test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "helpdesk" / "translations"))
-    app.extensions["helpdesk.clock"] = clock or SystemClock()
+    app.extensions["helpdesk.clock"] = clock or configured_clock(app.config)
 
     from . import models  # noqa: F401  (every table in the metadata)
     from .notifications import compose  # noqa: F401  (turns intents into outbox rows at commit)
@@ -36,12 +36,20 @@ def create_app(test_config=None, *, clock=None):
     babel.init_app(app, locale_selector=web.select_locale)
     web.init_app(app)
 
+    from .access.views import bp as access_bp
     from .admin.views import bp as admin_bp
+    from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
     from .portal.views import bp as portal_bp
+    from .reports.views import bp as reports_bp
+    from .retention.views import bp as retention_bp
+    from .security.views import bp as security_bp
+    from .satisfaction.views import bp as satisfaction_bp
+    from .sla.views import bp as sla_bp
     from .tickets.views import bp as tickets_bp
 
-    for bp in (auth_bp, portal_bp, tickets_bp, admin_bp):
+    for bp in (auth_bp, portal_bp, tickets_bp, admin_bp, security_bp, sla_bp, satisfaction_bp, access_bp,
+               reports_bp, retention_bp, audit_bp):
         app.register_blueprint(bp)
 
     from .cli import register

@@ -12,18 +12,31 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from . import leases
 from .clock import get_clock
+from .extensions import db
 
 log = logging.getLogger(__name__)
 
 
 def job_table():
     """(name, function, seconds between runs)."""
+    from .access.jobs import escalate_overdue_reviews, flag_deactivated_grants, open_due_reviews
     from .intake.jobs import fetch_mailboxes
     from .notifications.jobs import send_outbox
+    from .reports.jobs import monthly_reports
+    from .retention.jobs import apply_retention
+    from .security.jobs import security_deadlines
+    from .sla.jobs import sla_alerts
 
     return [
         ("send_outbox", send_outbox, 15),
         ("fetch_mailboxes", fetch_mailboxes, 30),
+        ("security_deadlines", security_deadlines, 120),
+        ("sla_alerts", sla_alerts, 60),
+        ("open_due_reviews", open_due_reviews, 3600),
+        ("escalate_overdue_reviews", escalate_overdue_reviews, 3600),
+        ("flag_deactivated_grants", flag_deactivated_grants, 900),
+        ("monthly_reports", monthly_reports, 900),  # sends on the first working day, once per manager
+        ("apply_retention", apply_retention, 300),  # approved runs and automatic rules
     ]
 
 
@@ -42,6 +55,10 @@ def run_job(app, name, function, seconds) -> int:
             log.exception("job %s failed", name)
             return 0
         finally:
+            # Jobs commit their own work; whatever transaction one left open (a read) ends here, so
+            # the release neither commits leftovers nor, on SQLite, turns a stale read into a write
+            # that fails with "database is locked" once the other scheduler has committed.
+            db.session.rollback()
             leases.release(f"job:{name}")
 
 

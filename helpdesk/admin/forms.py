@@ -101,19 +101,27 @@ class OrganisationForm(AdminForm):
                              validators=[Optional(), Regexp(r"^\d{6}-?\d{4}$", message=_l(
                                  "Skriv organisationsnumret som tio siffror, till exempel 212000-0000."))])
     parent_id = pick(_l("Ingår i (valfritt)"), description=_l("Till exempel kommunen som äger ett bolag."))
+    default_calendar_id = pick(_l("Standardkalender (valfritt)"), description=_l(
+        "Servicetiden för ärenden som inte gäller ett system med egen kalender."))
+    default_tier = one_of(_l("Standardservicenivå"), TIER_LABELS.items(), _l("Välj guld, silver eller brons."),
+                          default="silver", description=_l("För ärenden som inte gäller ett valt system."))
     is_active = BooleanField(_l("Aktiv"), default=True)
     submit = SubmitField(_l("Spara"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.parent_id.choices = choices(queries.organisation_choices(none=_l("Ingen")))
+        self.default_calendar_id.choices = choices(queries.calendar_choices(none=_l("Ingen")))
+        self.default_calendar_id.data = self.default_calendar_id.data or 0  # none chosen, or not posted
 
     def values(self):
         number = self.org_number.data
         if number and "-" not in number:
             number = f"{number[:6]}-{number[6:]}"
         return {"name": self.name.data, "kind": self.kind.data, "org_number": number or None,
-                "parent_id": self.none(self.parent_id.data), "is_active": self.is_active.data}
+                "parent_id": self.none(self.parent_id.data), "is_active": self.is_active.data,
+                "default_calendar_id": self.none(self.default_calendar_id.data),
+                "default_tier": self.default_tier.data}
 
 
 class DepartmentForm(AdminForm):
@@ -200,6 +208,8 @@ class SystemForm(AdminForm):
                             description=_l("Gruppen som tar emot ärenden om systemet."))
     service_tier = one_of(_l("Servicenivå"), TIER_LABELS.items(), _l("Välj guld, silver eller brons."),
                           default="silver")
+    calendar_id = pick(_l("Kalender för servicetid (valfritt)"), description=_l(
+        "Lämna tomt för att använda organisationens standardkalender."))
     klassa_k = level_field(_l("Konfidentialitet (K)"))
     klassa_r = level_field(_l("Riktighet (R)"))
     klassa_t = level_field(_l("Tillgänglighet (T)"))
@@ -218,6 +228,8 @@ class SystemForm(AdminForm):
         self.organisation_id.choices = choices(queries.organisation_choices(none=_l("Välj organisation")))
         self.department_id.choices = choices(queries.department_choices(none=_l("Välj förvaltning")))
         self.support_group_id.choices = choices(queries.group_choices(none=_l("Välj supportgrupp")))
+        self.calendar_id.choices = choices(queries.calendar_choices(none=_l("Organisationens standardkalender")))
+        self.calendar_id.data = self.calendar_id.data or 0  # none chosen, or not posted
         if obj is not None and not self.is_submitted():
             for field in self.PEOPLE.values():
                 person = getattr(obj, field.removesuffix("_name"))
@@ -232,6 +244,7 @@ class SystemForm(AdminForm):
             "klassa_k", "klassa_r", "klassa_t", "klassa_s", "classified_on", "is_common", "is_active")}
         values["description"] = self.description.data or ""
         values["keywords"] = self.keywords.data or ""
+        values["calendar_id"] = self.none(self.calendar_id.data)
         for column, field in self.PEOPLE.items():
             values[column] = self[field].account.id if self[field].account else None
         return values

@@ -42,7 +42,7 @@ class MailboxForm(AdminForm):
                                   description=_l("Kommaseparerat, till exempel ”exempelby.se, exempelbybostader.se”. Tomt: alla får skapa ärenden."))
     settings = TextAreaField(_l("Anslutningsinställningar (JSON)"), default="{}", description=_l(
         "Till exempel {\"host\": \"imap.exempelby.se\", \"username\": \"servicedesk\"}. Lösenord och hemligheter "
-        "anges i miljövariabeln HELPDESK_MAILBOX_<NAMN>_PASSWORD (eller _CLIENT_SECRET) och visas aldrig här."))
+        "anges i miljövariabeln HELPDESK_MAILBOX_NAMN_PASSWORD (eller _CLIENT_SECRET), med brevlådans namn i versaler, och visas aldrig här."))
     is_active = BooleanField(_l("Aktiv"), default=True)
     submit = SubmitField(_l("Spara"))
 

@@ -9,6 +9,7 @@ from ..catalogue.models import System
 from ..extensions import db
 from ..org.models import Department, GroupMember, Organisation, SupportGroup
 from ..routing.models import RoutingRule
+from ..sla.models import Calendar, ServiceLevel
 
 
 def _label(obj, text=None):
@@ -60,6 +61,16 @@ def rules():
                               .order_by(RoutingRule.position, RoutingRule.id)).all()
 
 
+def calendars():
+    return db.session.scalars(sa.select(Calendar).options(joinedload(Calendar.organisation),
+                                                          selectinload(Calendar.days))
+                              .order_by(Calendar.name)).all()
+
+
+def service_levels():
+    return db.session.scalars(sa.select(ServiceLevel).order_by(ServiceLevel.tier, ServiceLevel.priority)).all()
+
+
 def users_page(text: str, page: int, size: int):
     """One page of accounts (contacts excluded) matching a search text, and whether more follow."""
     query = (sa.select(User).where(~User.is_contact)
@@ -108,3 +119,8 @@ def group_choices(*, none=None):
     first = [(0, none)] if none else []
     groups_ = db.session.scalars(sa.select(SupportGroup).order_by(SupportGroup.name))
     return first + [(g.id, _label(g)) for g in groups_]
+
+
+def calendar_choices(*, none=None):
+    first = [(0, none)] if none else []
+    return first + [(c.id, _label(c)) for c in db.session.scalars(sa.select(Calendar).order_by(Calendar.name))]

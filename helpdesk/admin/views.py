@@ -69,4 +69,4 @@ def actor():
     return current_user._get_current_object()
 
 
-from . import views_catalogue, views_mail, views_org, views_routing, views_users  # noqa: E402,F401  (routes on bp)
+from . import views_catalogue, views_mail, views_org, views_routing, views_sla, views_users  # noqa: E402,F401  (routes on bp)

@@ -9,7 +9,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..intake import admin as services
 from ..intake import queries, store
-from ..intake.labels import OUTCOME_LABELS
+from ..intake.labels import OUTBOX_STATUS_LABELS, OUTCOME_LABELS
 from ..intake.models import InboundMessage, Mailbox
 from ..notifications.models import OutboundMessage
 from ..tickets.forms import EmptyForm
@@ -94,7 +94,8 @@ def mail_release(inbound_id):
 @bp.route("/outbox")
 def outbox():
     """Outgoing mail that failed or waits for another attempt."""
-    return render_template("admin/outbox.html", items=queries.outbox_problems(), form=EmptyForm())
+    return render_template("admin/outbox.html", items=queries.outbox_problems(), form=EmptyForm(),
+                           statuses=OUTBOX_STATUS_LABELS)
 
 
 @bp.route("/outbox/<int:outbound_id>/retry", methods=["POST"])

@@ -22,17 +22,25 @@ class Permission(StrEnum):
     PHONE_LOG = "phone:log"
     ADMIN_MANAGE = "admin:manage"
     AUDIT_VIEW = "audit:view"
+    LEGAL_HOLD = "ticket:legal-hold"  # place and lift a gallringsstopp (helpdesk.retention)
+    SECURITY_REGISTER = "security:register"
+    REPORT_VIEW = "report:view"  # the monthly SLA report, scoped by helpdesk.reports.queries.report_scope
+    ACCESS_REQUEST = "access:request"  # ask for a role in a system
+    ACCESS_VIEW = "access:view"  # on a System: its grants, requests and reviews
+    ACCESS_DECIDE = "access:decide"  # on a System: approve requests, decide review items
 
 
-EVERYONE = frozenset({Permission.TICKET_CREATE})
+EVERYONE = frozenset({Permission.TICKET_CREATE, Permission.ACCESS_REQUEST})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.AGENT: frozenset({Permission.QUEUE_VIEW, Permission.PHONE_LOG}),
-    Role.SYSTEM_ADMIN: frozenset({Permission.QUEUE_VIEW}),
-    Role.SYSTEM_OWNER: frozenset({Permission.QUEUE_VIEW}),
-    Role.SECURITY_OFFICER: frozenset({Permission.QUEUE_VIEW, Permission.AUDIT_VIEW}),
-    Role.MANAGER: frozenset({Permission.QUEUE_VIEW}),
-    Role.ADMIN: frozenset({Permission.ADMIN_MANAGE, Permission.AUDIT_VIEW, Permission.QUEUE_VIEW}),
+    Role.AGENT: frozenset({Permission.QUEUE_VIEW, Permission.PHONE_LOG, Permission.REPORT_VIEW}),
+    Role.SYSTEM_ADMIN: frozenset({Permission.QUEUE_VIEW, Permission.REPORT_VIEW}),
+    Role.SYSTEM_OWNER: frozenset({Permission.QUEUE_VIEW, Permission.REPORT_VIEW}),
+    Role.SECURITY_OFFICER: frozenset({Permission.QUEUE_VIEW, Permission.AUDIT_VIEW, Permission.REPORT_VIEW,
+                                      Permission.SECURITY_REGISTER, Permission.LEGAL_HOLD}),
+    Role.MANAGER: frozenset({Permission.QUEUE_VIEW, Permission.REPORT_VIEW}),
+    Role.ADMIN: frozenset({Permission.ADMIN_MANAGE, Permission.AUDIT_VIEW, Permission.QUEUE_VIEW,
+                           Permission.REPORT_VIEW, Permission.LEGAL_HOLD}),
 }
 
 REQUESTER_ON_TICKET = frozenset({Permission.TICKET_VIEW, Permission.TICKET_REPLY})
@@ -131,14 +139,27 @@ def ticket_permissions(user, ticket) -> frozenset:
     return frozenset(perms)
 
 
+def system_permissions(user, system) -> frozenset:
+    """What the user may do with one system's access: its administrator and deputy decide, others look."""
+    reach = reach_of(user)
+    if system.id in reach.admin_system_ids:
+        return frozenset({Permission.ACCESS_VIEW, Permission.ACCESS_DECIDE})
+    if system.id in reach.owned_system_ids or reach.is_security or Role.ADMIN in reach.roles:
+        return frozenset({Permission.ACCESS_VIEW})
+    return frozenset()
+
+
 def can(user, permission: Permission, obj=None) -> bool:
     """Whether user may do permission, on obj when given."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
+    from ..catalogue.models import System
     from ..tickets.models import Ticket
 
     if isinstance(obj, Ticket):
         return permission in ticket_permissions(user, obj)
+    if isinstance(obj, System):
+        return permission in system_permissions(user, obj)
     if permission in EVERYONE:
         return True
     return any(permission in ROLE_PERMISSIONS.get(role, ()) for role in user.roles)

@@ -41,7 +41,10 @@ def login():
         if refused:
             form.password.errors.append(refused.message)
         else:
-            session.clear()
+            language = session.get("lang")
+            session.clear()  # a fresh session at login; only the language choice is kept
+            if language:
+                session["lang"] = language
             login_user(user)
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)

@@ -1,10 +1,11 @@
 """The catalogue of IT systems and services."""
 
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..database import UTCDateTime
 from ..extensions import db
 
 SERVICE_TIERS = ("guld", "silver", "brons")
@@ -33,6 +34,10 @@ class System(db.Model):
     classified_on: Mapped[date | None]
     is_common: Mapped[bool] = mapped_column(default=False)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Access reviews (helpdesk.access): months between reviews, None = from klassa_k and the
+    # configuration; when the last one was completed.
+    review_interval_months: Mapped[int | None]
+    last_review_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation = relationship("Organisation")
     department = relationship("Department")

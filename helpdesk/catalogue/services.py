@@ -9,6 +9,7 @@ from ..extensions import db
 from ..org.models import Department, Organisation, SupportGroup
 from ..errors import InvalidField
 from ..org.services import name_taken, reference, saved
+from ..sla.models import Calendar
 from .models import KLASSA_LEVELS, SERVICE_TIERS, System
 
 KLASSA_FIELDS = ("klassa_k", "klassa_r", "klassa_t", "klassa_s")
@@ -32,6 +33,8 @@ def _check_system(values, system=None):
         raise InvalidField("deputy_id", _("Ersättaren ska vara en annan person än systemförvaltaren."))
     if values["service_tier"] not in SERVICE_TIERS:
         raise InvalidField("service_tier", _("Välj guld, silver eller brons."))
+    if "calendar_id" in values:
+        reference(Calendar, values["calendar_id"], "calendar_id", current=current("calendar_id"), required=False)
     for name in KLASSA_FIELDS:
         if values[name] not in KLASSA_LEVELS:
             raise InvalidField(name, _("Välj en nivå från 0 till 4."))

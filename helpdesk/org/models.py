@@ -24,6 +24,8 @@ class Organisation(db.Model):
     # Service hours and tier of tickets that name no system.
     default_calendar_id: Mapped[int | None] = mapped_column(sa.ForeignKey("calendar.id", use_alter=True))
     default_tier: Mapped[str] = mapped_column(sa.String(16), default="silver")
+    # Covered by the cybersecurity law (NIS2): every kommun; a bolag only through its own sector.
+    nis2_covered: Mapped[bool] = mapped_column(default=True)
 
     parent = relationship("Organisation", remote_side=[id])
     default_calendar = relationship("Calendar", foreign_keys=[default_calendar_id])

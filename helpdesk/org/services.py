@@ -5,9 +5,10 @@ from flask_babel import gettext as _
 
 from ..audit.changes import apply_changes
 from ..audit.services import record
-from ..catalogue.models import System
+from ..catalogue.models import SERVICE_TIERS, System
 from ..errors import DomainError, InvalidField
 from ..extensions import db
+from ..sla.models import Calendar
 from .models import Department, GroupMember, OrgKind, Organisation, SupportGroup
 
 
@@ -55,6 +56,11 @@ def _check_organisation(values, org=None):
         raise InvalidField("kind", _("Välj kommun eller bolag."))
     if name_taken(Organisation, values["name"], exclude=org):
         raise InvalidField("name", _("Det finns redan en organisation som heter %(name)s.", name=values["name"]))
+    if "default_calendar_id" in values:
+        reference(Calendar, values["default_calendar_id"], "default_calendar_id",
+                  current=org.default_calendar_id if org else None, required=False)
+    if values.get("default_tier", SERVICE_TIERS[0]) not in SERVICE_TIERS:
+        raise InvalidField("default_tier", _("Välj guld, silver eller brons."))
     parent = reference(Organisation, values["parent_id"], "parent_id",
                        current=org.parent_id if org else None, required=False)
     while org is not None and parent is not None:

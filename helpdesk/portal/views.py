@@ -1,5 +1,7 @@
 """The employees' portal: start page, report form, accessibility statement."""
 
+from functools import partial
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -9,6 +11,8 @@ from ..clock import utcnow
 from ..database import unit_of_work
 from ..errors import DomainError
 from ..forms import choices
+from ..satisfaction.forms import rating_form
+from ..satisfaction.queries import unrated_tickets
 from ..tickets import services
 from ..tickets.attachments import AttachmentRefused
 from ..tickets.forms import ReportForm
@@ -28,6 +32,7 @@ def index():
         "portal/index.html",
         open_tickets=my_tickets(current_user, open_only=True),
         closed_tickets=my_tickets(current_user, open_only=False, limit=20),
+        to_rate=unrated_tickets(current_user, now=utcnow()), rating_form=partial(rating_form, formdata=None),
     )
 
 

@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from ..errors import DomainError
 from ..extensions import db
@@ -38,7 +39,7 @@ def decide_group(*, organisation_id, system=None, requester_department_id=None,
         .order_by((SupportGroup.organisation_id == organisation_id).desc(), SupportGroup.id)
     )
     if desk is None:
-        raise DomainError("Ingen central servicedesk är konfigurerad.")
+        raise DomainError(_("Ingen central servicedesk är konfigurerad."))
     return Decision(desk, {"by": "service_desk", "id": desk.id, "name": desk.name})
 
 

@@ -24,6 +24,9 @@ def recompute(*, now, check: bool, open_only: bool = False, on_difference=None) 
             query = query.where(Ticket.is_open)
         with unit_of_work():
             batch = db.session.scalars(query).all()
+            # Held for the batch so that state_of's session.get() finds them in the identity
+            # map (it keeps only weak references) instead of asking the database per ticket.
+            catalogue = _catalogue()  # noqa: F841
             if not batch:
                 break
             ids = [t.id for t in batch]
@@ -51,3 +54,12 @@ def recompute(*, now, check: bool, open_only: bool = False, on_difference=None) 
                         counts["written"] += 1
             last_id = ids[-1]
     return counts
+
+
+def _catalogue() -> list:
+    """The rows every ticket's SLA state is read from: systems, organisations, calendars."""
+    from ..catalogue.models import System
+    from ..org.models import Organisation
+    from .models import Calendar
+
+    return [row for model in (System, Organisation, Calendar) for row in db.session.scalars(sa.select(model))]

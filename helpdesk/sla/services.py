@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from .calendar import BusinessCalendar, parse_spans
-from .engine import SlaState, compute
+from .engine import STOP, ClockState, SlaState, compute
 from .holidays import SwedishHolidays
 from .models import DEFAULT_CLOCK_RULES, Calendar, ClockRule, ServiceLevel
 
@@ -109,7 +109,39 @@ def cached_fields(state: SlaState, notified=frozenset()) -> dict:
         "sla_paused_since": res.paused_since,
         "due_at": state.sort_due or NO_DEADLINE,
         "sla_next_alert_at": state.next_alert(notified),
+    } | report_facts(state)
+
+
+def report_facts(state: SlaState) -> dict:
+    """What the monthly report counts: when each clock stopped, business seconds, met, reopenings."""
+    fr, res = state.first_response, state.resolution
+    fr_stop, res_stop = stop_moment(fr), stop_moment(res)
+    return {
+        "sla_first_response_stopped_at": fr_stop,
+        "sla_first_response_seconds": int(fr.elapsed.total_seconds()) if fr_stop else None,
+        "sla_first_response_met": fr.breached_at is None if fr_stop else None,
+        "sla_first_response_breach_at": fr.breached_at or (fr.due_at if fr.running else None),
+        "sla_resolved_at": res_stop,
+        "sla_resolution_seconds": int(res.elapsed.total_seconds()) if res_stop else None,
+        "sla_resolution_met": res.breached_at is None if res_stop else None,
+        "sla_resolution_breach_at": res.breached_at or (res.due_at if res.running else None),
+        "sla_paused_seconds": int(res.paused.total_seconds()),
+        "sla_reopened_count": sum(1 for before, after in zip(res.segments, res.segments[1:])
+                                  if before.action == STOP and after.action != STOP),
     }
+
+
+def stop_moment(clock: ClockState):
+    """When a stopped clock stopped: the start of its last unbroken run of stopping statuses
+    (solved, then closed, stops at solving), or the first response that ended it."""
+    if clock.stopped_at is None:
+        return None
+    moment = clock.stopped_at
+    for segment in reversed(clock.segments):
+        if segment.action != STOP:
+            break
+        moment = segment.start
+    return moment
 
 
 def refresh_sla(ticket, *, now) -> SlaState:

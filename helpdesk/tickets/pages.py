@@ -100,8 +100,13 @@ def render_ticket(ticket, **given):
         forms["system_form"] = given.get("system_form") or bind(SystemForm, ticket)
         if not given.get("system_form"):
             forms["system_form"].system_id.data = ticket.system_id or 0
+    incident = None
+    if staff and ticket.type == "security_incident":
+        from ..security.services import incident_of
+
+        incident = incident_of(ticket)
     return render_template(
-        "tickets/show.html" if staff else "tickets/requester.html",
+        "tickets/show.html" if staff else "tickets/requester.html", incident=incident,
         ticket=ticket, perms=perms, messages=conversation(ticket, internal=staff), events=events,
         names=event_names(events) if staff else {}, links=links, sla=sla_view(ticket) if staff else None,
         **forms,
@@ -114,7 +119,11 @@ def sla_view(ticket):
     from ..sla.services import calendar_of, level_of, state_of
 
     state = state_of(ticket)
-    return {"state": state, "now": utcnow(), "level": level_of(ticket), "calendar": calendar_of(ticket),
+    from ..catalogue.labels import TIER_LABELS
+
+    level = level_of(ticket)
+    return {"state": state, "now": utcnow(), "level": level, "calendar": calendar_of(ticket),
+            "tier_label": TIER_LABELS.get(level.tier, level.tier) if level else "",
             "clocks": [("first_response", state.first_response), ("resolution", state.resolution)]}
 
 

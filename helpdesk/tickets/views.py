@@ -4,6 +4,7 @@ import os
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..audit.services import record
@@ -114,6 +115,18 @@ def move_group(number):
 def change_system(number):
     return _act(number, Permission.TICKET_WORK, SystemForm, lambda t, f: services.change_system(
         t, pages.system_or_none(f.system_id.data), actor=current_user, now=utcnow()), form_key="system_form")
+
+
+@bp.route("/tickets/<int:number>/raise-incident", methods=["POST"])
+def raise_incident(number):
+    """Turn the ticket into a security incident (confidential from now on)."""
+    from ..security.services import raise_to_incident
+
+    def act(ticket, form):
+        incident = raise_to_incident(ticket, actor=current_user, now=utcnow())
+        flash(_("Ärendet är nu en säkerhetsincident och konfidentiellt."), "success")
+        return incident
+    return _act(number, Permission.TICKET_WORK, EmptyForm, act, form_key="claim_form")
 
 
 @bp.route("/tickets/<int:number>/assign", methods=["POST"])
@@ -235,7 +248,7 @@ def bulk_assign():
         except DomainError as error:
             refused.append(number)
             flash(f"#{number}: {error.message}", "error")
-    flash(_("%(n)s ärenden tilldelade.", n=done), "success")
+    flash(ngettext("%(num)s ärende tilldelat.", "%(num)s ärenden tilldelade.", done), "success")
     return redirect(url_for("tickets.queue"))
 
 

@@ -3,21 +3,13 @@
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ROOT, screenshot, ticket_number
+from .conftest import screenshot, ticket_number
 
 pytestmark = pytest.mark.browser
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = {"serious", "critical"}
 DEMO_TICKET = "Kan inte spara biståndsbeslut"  # anna's, worked by sara
-
-
-@pytest.fixture(scope="session")
-def axe_source():
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run `npm ci` in the repository root")
-    return AXE.read_text(encoding="utf-8")
 
 
 def axe_violations(page, source):
@@ -126,3 +118,28 @@ def test_admin_start_page(as_user, axe_source):
     page = as_user("admin")
     page.goto("/admin/")
     check(page, "admin-start", axe_source)
+
+
+def test_satisfaction_question_behind_the_mail_link(app, new_context, axe_source):
+    from helpdesk.extensions import db
+    from helpdesk.satisfaction.services import link_token
+    from helpdesk.tickets.models import Ticket
+
+    number = ticket_number(app, "Delad kalender syns inte")  # anna's, solved by erik
+    with app.app_context():
+        token = link_token(db.session.get(Ticket, number))
+        db.session.remove()
+    page = new_context().new_page()  # not signed in: the link is the proof
+    page.goto(f"/satisfaction/{token}")
+    expect(page.get_by_role("group", name=f"Hur nöjd är du med hur ärende #{number} hanterades?")).to_be_visible()
+    check(page, "satisfaction-link", axe_source)
+    page.get_by_role("button", name="Skicka svaret").click()  # no score chosen: nothing is stored
+    expect(page.locator(".error")).to_contain_text("Välj ett betyg från 1 till 5.")
+    check(page, "satisfaction-link-error", axe_source)
+
+
+def test_agent_ticket_page_with_a_breach(app, as_user, axe_source):
+    page = as_user("ahmed")
+    page.goto(f"/tickets/{ticket_number(app, 'Bygglovssystemet är mycket långsamt')}")
+    expect(page.get_by_role("heading", name="Servicenivån hölls inte")).to_be_visible()
+    check(page, "ticket-agent-breach", axe_source)
