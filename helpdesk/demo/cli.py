@@ -26,13 +26,14 @@ def seed_demo_command(if_empty, no_tickets):
 
 @click.command("generate")
 @click.option("--tickets", "count", type=click.IntRange(1, 10_000_000), required=True)
+@click.option("--no-sla", is_flag=True, help="Skip deriving the SLA cache (run `helpdesk sla recompute` later).")
 @with_appcontext
-def generate_command(count):
-    """Add COUNT synthetic tickets with messages and history."""
+def generate_command(count, no_sla):
+    """Add COUNT synthetic tickets with messages and history, and derive their SLA state."""
     from .generate import generate
 
     try:
-        stats = generate(count)
+        stats = generate(count, derive_sla=not no_sla)
     except LookupError as error:  # no demo organisation to add to
         raise click.ClickException(str(error))
     click.echo(f"Generated {stats['tickets']} tickets, {stats['messages']} messages in {stats['seconds']:.1f} s")

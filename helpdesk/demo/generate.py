@@ -38,7 +38,7 @@ def _priority_rules():
     return priorities, due
 
 
-def generate(count: int, *, batch_size: int = BATCH_SIZE) -> dict:
+def generate(count: int, *, batch_size: int = BATCH_SIZE, derive_sla: bool = True) -> dict:
     """Add count synthetic tickets (and a few thousand employees); commit per batch."""
     started = time.perf_counter()
     session = db.session
@@ -66,6 +66,12 @@ def generate(count: int, *, batch_size: int = BATCH_SIZE) -> dict:
     messages += _write(writer, batch)
     writer.finish(bulk=count >= first_ticket)  # at least half of all tickets are new
     session.commit()
+    if derive_sla:
+        # The SLA cache (due times, breaches, report facts) is derived from the history
+        # just written, by the same code as `helpdesk sla recompute`, so --check agrees.
+        from ..sla.recompute import recompute
+
+        recompute(now=utcnow(), check=False, from_id=first_ticket)
     return {"tickets": count, "users": len(users), "messages": messages,
             "events": batch.event_id - batch.events_start, "seconds": time.perf_counter() - started}
 

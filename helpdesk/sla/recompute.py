@@ -11,13 +11,13 @@ from .services import cached_fields, clock_rules, state_of
 BATCH = 2000
 
 
-def recompute(*, now, check: bool, open_only: bool = False, on_difference=None) -> dict:
-    """Walk all tickets in id order; returns counts (tickets, differences, written)."""
+def recompute(*, now, check: bool, open_only: bool = False, on_difference=None, from_id: int = 0) -> dict:
+    """Walk all tickets (with id >= from_id) in id order; returns counts (tickets, differences, written)."""
     from ..tickets.models import Ticket, TicketEvent
 
     counts = {"tickets": 0, "differences": 0, "written": 0}
     rules = clock_rules()
-    last_id = 0
+    last_id = from_id - 1 if from_id else 0
     while True:
         query = sa.select(Ticket).where(Ticket.id > last_id).order_by(Ticket.id).limit(BATCH)
         if open_only:

@@ -13,7 +13,8 @@ from helpdesk.extensions import db
 from helpdesk.org.models import GroupMember, SupportGroup
 from helpdesk.tickets.models import OPEN_STATUSES, Message, Status, Ticket, TicketEvent
 from helpdesk.tickets.search import matching_ticket_ids
-from helpdesk.tickets.services import priority_for, provisional_due
+from helpdesk.sla.services import NO_DEADLINE
+from helpdesk.tickets.services import priority_for
 
 COUNT = 300
 
@@ -64,7 +65,8 @@ def test_times_follow_the_clock_and_priority_rules(generated, clock):
     for t in tickets:
         assert now - timedelta(days=3 * 366) <= t.created_at <= t.updated_at <= now
         assert t.priority == priority_for(t.impact, t.urgency)
-        assert t.due_at == provisional_due(t.priority, t.created_at)
+        # Closed tickets have no running clock; open ones are due after they were reported.
+        assert t.due_at == NO_DEADLINE if not t.is_open else t.due_at > t.created_at
     assert tickets == sorted(tickets, key=lambda t: t.created_at)
 
 
@@ -133,3 +135,11 @@ def test_refuses_without_a_service_desk(clock):
     db.session.execute(sa.update(SupportGroup).values(is_active=False))
     with pytest.raises(LookupError, match="seed-demo"):
         generate(10)
+
+
+def test_generated_tickets_have_a_consistent_sla_cache(session, clock):
+    from helpdesk.demo.generate import generate
+    from helpdesk.sla.recompute import recompute
+
+    generate(120)
+    assert recompute(now=clock.now(), check=True)["differences"] == 0
