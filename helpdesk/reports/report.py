@@ -69,6 +69,7 @@ class MonthlyReport:
     reasons: list = field(default_factory=list)  # (reason, tickets)
     satisfaction: object = None  # satisfaction.queries.RatingSummary, or None without data
     missing_facts: int = 0  # tickets of the month whose SLA facts have not been computed
+    incidents: object = None  # security.queries.IncidentSummary; only for scopes that count confidential tickets
 
     @property
     def weekday_totals(self) -> list[int]:
@@ -116,6 +117,11 @@ def monthly_report(scope, month: Month, *, now, organisation=None) -> MonthlyRep
     report.trend = trend(scope, month, now, backlog=total.get("backlog", 0))
     report.arrivals = arrivals(scope, month)
     report.reasons = queries.breach_reasons(scope, month, now)
+    if scope.confidential:  # security officers (and the command line when asked): never anyone else
+        from ..security.queries import month_summary
+
+        report.incidents = month_summary(scope.clause(), month.start, month.end, now=now,
+                                         organisation_id=scope.organisation_id)
     return report
 
 

@@ -9,6 +9,7 @@ from ..auth.permissions import Permission, can
 from ..clock import utcnow
 from ..extensions import db
 from ..org.models import Organisation
+from ..security.labels import DEADLINE_LABELS, MSB_LABELS
 from . import charts, exports, formatting, queries
 from .definitions import BREAKDOWN_FIGURES, BREAKDOWNS, DIMENSIONS, FIGURES, POPULATIONS, TERMS, TREND_FIGURES
 from .months import InvalidMonth, Month, parse_month
@@ -77,7 +78,8 @@ def monthly(month):
         organisations=db.session.scalars(sa.select(Organisation).where(Organisation.is_active)
                                          .order_by(Organisation.name)).all(),
         months=latest.trend(24)[::-1], latest=latest, scope_text=scope_description(current_user),
-        breakdowns=BREAKDOWNS, columns=BREAKDOWN_FIGURES, trend_figures=TREND_FIGURES)
+        breakdowns=BREAKDOWNS, columns=BREAKDOWN_FIGURES, trend_figures=TREND_FIGURES,
+        msb_labels=MSB_LABELS, deadline_labels=DEADLINE_LABELS)
 
 
 @bp.route("/monthly/<month>/tickets")

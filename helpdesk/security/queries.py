@@ -1,5 +1,8 @@
 """Read side of the incident register; always within visible_tickets."""
 
+import statistics
+from dataclasses import dataclass, field
+
 import sqlalchemy as sa
 
 from ..extensions import db
@@ -34,3 +37,48 @@ def breach_register(user):
                i.risk_justification, i.imy_notified_at.isoformat() if i.imy_notified_at else "", i.imy_reference,
                i.late_reason, i.art34_decision or "", i.art34_justification,
                i.handled_at.isoformat() if i.handled_at else ""]
+
+
+@dataclass
+class IncidentSummary:
+    """The month's security incidents for the monthly report (security officers only)."""
+
+    total: int = 0
+    by_category: dict = field(default_factory=dict)  # MSB category (None: not classified) -> count
+    by_organisation: dict = field(default_factory=dict)  # controlling organisation name -> count
+    personal_data: int = 0
+    hours_to_report: list = field(default_factory=list)  # awareness -> first report to an authority
+    deadlines: dict = field(default_factory=dict)  # deadline key -> {"met", "late", "missed", "open"}
+    overdue_reviews: list = field(default_factory=list)  # access reviews past their grace period
+
+    @property
+    def median_hours_to_report(self) -> float | None:
+        return statistics.median(self.hours_to_report) if self.hours_to_report else None
+
+
+def month_summary(ticket_clause, start, end, *, now, organisation_id=None) -> IncidentSummary:
+    """Incidents the clause allows whose awareness falls in [start, end), with their clocks."""
+    from ..access.queries import overdue_reviews
+    from .services import deadlines_of
+
+    query = (sa.select(SecurityIncident).join(Ticket, Ticket.id == SecurityIncident.ticket_id)
+             .where(ticket_clause, SecurityIncident.awareness_at >= start, SecurityIncident.awareness_at < end))
+    if organisation_id is not None:
+        query = query.where(SecurityIncident.controller_organisation_id == organisation_id)
+    summary = IncidentSummary()
+    for incident in db.session.scalars(query):
+        summary.total += 1
+        summary.by_category[incident.category] = summary.by_category.get(incident.category, 0) + 1
+        name = incident.controller_organisation.name
+        summary.by_organisation[name] = summary.by_organisation.get(name, 0) + 1
+        summary.personal_data += bool(incident.personal_data)
+        if incident.submissions:
+            first = min(s.sent_at for s in incident.submissions)
+            summary.hours_to_report.append((first - incident.awareness_at).total_seconds() / 3600)
+        for deadline in deadlines_of(incident):
+            outcome = ("met" if deadline.met() else "late") if deadline.done_at else (
+                "missed" if deadline.overdue(now) else "open")
+            counts = summary.deadlines.setdefault(deadline.key, {"met": 0, "late": 0, "missed": 0, "open": 0})
+            counts[outcome] += 1
+    summary.overdue_reviews = overdue_reviews(now, organisation_id=organisation_id)
+    return summary

@@ -150,3 +150,21 @@ def test_breach_register_lists_personal_data_incidents_notified_or_not(client, a
     text = response.get_data(as_text=True)
     assert response.status_code == 200 and "kännedom" in text
     assert len([line for line in text.splitlines()[1:] if line.strip()]) == 1
+
+
+def test_monthly_report_has_an_incident_section_for_security_officers_only(client, auth, users, clock, session):
+    incident = report(users, clock, hours_ago=1, subject="Läckage i november")
+    services.record_submission(incident, kind=SubmissionKind.GDPR_NOTIFICATION, sent_at=clock.now(),
+                               reference="IMY-1", summary="", actor=users["ines"], now=clock.now())
+    session.commit()
+    month = clock.now().strftime("%Y-%m")
+    auth.login("ines")
+    html = client.get(f"/reports/monthly/{month}").get_data(as_text=True)
+    assert "Säkerhetsincidenter" in html and "Incidenter med kännedom under månaden: 1" in html
+    assert "Median från kännedom till första rapport till myndighet: 1.0 timmar" in html
+    auth.logout()
+    for who in ("maria", "admin", "erik"):
+        auth.login(who)
+        response = client.get(f"/reports/monthly/{month}")
+        assert "Säkerhetsincidenter" not in response.get_data(as_text=True), who
+        auth.logout()
