@@ -144,6 +144,8 @@ def markdown(sets) -> str:
              f"{os.cpu_count()} cores, load average {load} when printed.", ""]
     for name, info, _results in sets:
         lines.append(f"- {name}: " + ", ".join(f"{k} {v}" for k, v in info.items()))
+    if not names:
+        return "\n".join(lines + ["", "No data set could be measured."]) + "\n"
     lines += ["", "| Measurement | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
     for key in rows:
         cells = []

@@ -3,11 +3,17 @@
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
+from ..auth.models import User
 from ..auth.permissions import reach_of
 from ..extensions import db
 from .models import PUBLIC_KINDS, Message, Ticket, TicketEvent, TicketParticipant
+
+
+def people(relationship):
+    """Join a user relationship; their roles (eager by default) only if something asks for them."""
+    return joinedload(relationship).lazyload(User.role_rows)
 
 
 def visible_tickets(user):
@@ -81,7 +87,7 @@ def queue_page(user, flt: QueueFilter, page: int, page_size: int):
         sa.select(Ticket).join(ids, ids.c.id == Ticket.id)
         .order_by(*order)
         .options(
-            joinedload(Ticket.requester), joinedload(Ticket.assignee),
+            people(Ticket.requester), people(Ticket.assignee),
             joinedload(Ticket.support_group), joinedload(Ticket.system),
         )
     )
@@ -112,9 +118,9 @@ def load_ticket(number: int):
     """A ticket with what its page shows, or None."""
     return db.session.scalar(
         sa.select(Ticket).where(Ticket.id == number).options(
-            joinedload(Ticket.requester), joinedload(Ticket.assignee),
+            people(Ticket.requester), people(Ticket.assignee),
             joinedload(Ticket.support_group), joinedload(Ticket.system),
-            selectinload(Ticket.participants),
+            joinedload(Ticket.participants),  # in the same round trip: the ticket page makes many
         )
     )
 
@@ -123,7 +129,7 @@ def conversation(ticket, *, internal: bool):
     """The ticket's messages in order, internal notes only for staff."""
     query = (
         sa.select(Message).where(Message.ticket_id == ticket.id)
-        .options(joinedload(Message.author), selectinload(Message.attachments))
+        .options(people(Message.author), joinedload(Message.attachments))
         .order_by(Message.id)
     )
     if not internal:
@@ -135,5 +141,5 @@ def history(ticket):
     """All events of a ticket, oldest first."""
     return db.session.scalars(
         sa.select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)
-        .options(joinedload(TicketEvent.actor)).order_by(TicketEvent.id)
+        .options(people(TicketEvent.actor)).order_by(TicketEvent.id)
     ).all()
