@@ -8,6 +8,7 @@ from .datasets import DATA, SIZES, DataSet
 DATABASES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 RESULTS = DATA / "results"
 NOTES = Path(__file__).with_name("NOTES.md")
+PEER = Path(__file__).parent / "peer" / "results.md"
 
 
 def store(dataset: DataSet, record: dict) -> None:
@@ -98,6 +99,8 @@ def render(machine: dict, today: str) -> str:
             "From the specification: the queue and the ticket page at most 20 ms median, text search at "
             "most 100 ms median (the portal's *my tickets* page is held to the page target too).", ""]
     out += _verdicts(stored)
+    if PEER.exists():  # written by `python -m benchmarks.peer`
+        out += ["", PEER.read_text().strip()]
     if NOTES.exists():
         out += ["", NOTES.read_text().strip()]
     return "\n".join(out) + "\n"
