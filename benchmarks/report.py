@@ -9,6 +9,7 @@ DATABASES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 RESULTS = DATA / "results"
 NOTES = Path(__file__).with_name("NOTES.md")
 PEER = Path(__file__).parent / "peer" / "results.md"
+REGION = Path(__file__).with_name("region-results.md")
 
 
 def store(dataset: DataSet, record: dict) -> None:
@@ -99,8 +100,9 @@ def render(machine: dict, today: str) -> str:
             "From the specification: the queue and the ticket page at most 20 ms median, text search at "
             "most 100 ms median (the portal's *my tickets* page is held to the page target too).", ""]
     out += _verdicts(stored)
-    if PEER.exists():  # written by `python -m benchmarks.peer`
-        out += ["", PEER.read_text().strip()]
+    for written in (PEER, REGION):  # by `python -m benchmarks.peer` and `python -m benchmarks.region`
+        if written.exists():
+            out += ["", written.read_text().strip()]
     if NOTES.exists():
         out += ["", NOTES.read_text().strip()]
     return "\n".join(out) + "\n"
