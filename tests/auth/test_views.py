@@ -1,5 +1,7 @@
 """Login page, logout, language, CSRF and security headers."""
 
+import pytest
+
 from helpdesk.auth.views import safe_next
 from tests.conftest import app_config
 
@@ -70,3 +72,20 @@ def test_csrf_protects_forms(app, tmp_path):
     assert client.get("/").status_code == 302
     response = client.post("/language", data={"lang": "en"})
     assert response.status_code == 400 and "Formuläret har gått ut" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target", [
+    "/\\evil.example", "/\\/evil.example", "\\\\evil.example", "/\t/evil.example", "/\n/evil.example",
+    "/%09/evil.example\x00", " //evil.example", "https:evil.example", "//evil.example", "https://evil.example/",
+])
+def test_login_redirect_never_leaves_the_site(client, target):
+    """Finding 19: browsers read a leading /\\ like //, and drop tabs and newlines in a URL."""
+    response = client.post("/login", query_string={"next": target}, data={"username": "anna", "password": "demo"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_login_redirect_follows_a_local_path(client):
+    response = client.post("/login", query_string={"next": "/tickets?q=skrivare"},
+                           data={"username": "anna", "password": "demo"})
+    assert response.headers["Location"] == "/tickets?q=skrivare"
