@@ -30,9 +30,21 @@ class Defaults:
         "exe", "bat", "cmd", "com", "scr", "pif", "vbs", "vbe", "js", "jse",
         "wsf", "wsh", "msi", "msp", "ps1", "hta", "cpl", "jar", "lnk", "reg",
     )
-    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
-    LOGIN_MAX_FAILURES_PER_ADDRESS = 20
-    LOGIN_FAILURE_WINDOW_MINUTES = 15
+    # Failed sign-ins slow further attempts down, never lock (helpdesk/auth/throttle.py): after the free
+    # failures each further one doubles the wait, from the base up to the scope's ceiling (seconds).
+    LOGIN_DELAY_BASE_SECONDS = 2
+    LOGIN_FREE_FAILURES_PER_ACCOUNT_ADDRESS = 3
+    LOGIN_MAX_DELAY_ACCOUNT_ADDRESS = 15 * 60
+    LOGIN_FREE_FAILURES_PER_ADDRESS = 10
+    LOGIN_MAX_DELAY_ADDRESS = 5 * 60
+    LOGIN_FREE_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_DELAY_ACCOUNT = 60
+    LOGIN_ACCOUNT_LOOKBACK_MINUTES = 24 * 60  # failures older than this (or before a success) are forgotten
+    LOGIN_ADDRESS_LOOKBACK_MINUTES = 60
+    LOGIN_KNOWN_ADDRESS_DAYS = 90  # an address the account signed in from is spared others' failures
+    # Reverse proxies whose X-Forwarded-For is believed: addresses or networks ("127.0.0.1",
+    # "10.0.0.0/8"); HELPDESK_TRUSTED_PROXIES as a JSON list or comma-separated. Empty: none.
+    TRUSTED_PROXIES: tuple = ()
     QUEUE_PAGE_SIZE = 25
     # Impact (1 many, 2 some, 3 one person) x urgency (1 cannot work,
     # 2 hampered, 3 can work) -> priority 1 critical .. 4 low.

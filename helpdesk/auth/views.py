@@ -11,7 +11,7 @@ from ..clock import utcnow
 from ..database import unit_of_work
 from ..web import client_address
 from .forms import LoginForm
-from .services import LoginRefused, authenticate
+from .services import LoginRefused, LoginThrottled, authenticate
 
 bp = Blueprint("auth", __name__)
 
@@ -43,6 +43,9 @@ def login():
                                     address=client_address(), now=utcnow())
             except LoginRefused as error:
                 refused = error
+        if isinstance(refused, LoginThrottled):
+            form.password.errors.append(refused.message)
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(refused.retry_after)}
         if refused:
             form.password.errors.append(refused.message)
         else:
