@@ -97,6 +97,10 @@ class Defaults:
         "financial_loss": "Allvarlig ekonomisk förlust för organisationen",
         "harm_to_others": "Betydande skada för andra fysiska eller juridiska personer",
     }
+    # Signs the manifest of `helpdesk archive export` files (HMAC-SHA256). None: a key derived from
+    # SECRET_KEY, so a new SECRET_KEY makes older archives fail `archive verify`; set this (long, random,
+    # kept apart from the archives) where archives must outlive the secret key.
+    ARCHIVE_SIGNING_KEY = None
     BASE_URL = "http://127.0.0.1:5000"
     # Test and demo aid only: an ISO time ("2026-11-18T08:00:00+00:00") the app's clock stands
     # still at, so separate processes (`helpdesk scheduler --once`) share one moment. Unset in
