@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from ..audit.changes import apply_changes
 from ..audit.services import record
 from ..catalogue.models import SERVICE_TIERS, System
-from ..errors import DomainError, InvalidField
+from ..errors import InvalidField
 from ..extensions import db
 from ..sla.models import Calendar
 from .models import Department, GroupMember, OrgKind, Organisation, SupportGroup
