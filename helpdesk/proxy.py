@@ -15,6 +15,8 @@ def networks(setting) -> tuple:
     """TRUSTED_PROXIES as networks; a string may be comma-separated. ValueError names a bad entry."""
     if not setting:
         return ()
+    if not isinstance(setting, str | tuple | list):
+        setting = str(setting)  # a bare number from the environment
     items = setting.split(",") if isinstance(setting, str) else setting
     found = []
     for item in items:
