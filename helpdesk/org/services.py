@@ -82,6 +82,10 @@ def update_organisation(org, values: dict, *, actor, now) -> Organisation:
     """Change an organisation's name, kind, number, parent or active flag."""
     _check_organisation(values, org)
     changes = apply_changes(org, values)
+    if changes and {"default_calendar_id", "default_tier"} & set(changes):
+        from ..sla.jobs_refresh import request_refresh  # open tickets' due times move
+
+        request_refresh(actor=actor, now=now, reason="organisation_sla_changed")
     return saved(org, changes, "organisation", "organisation", actor=actor, now=now)
 
 
