@@ -256,9 +256,9 @@ def _verify(conn, path, key) -> Verification:
     except sqlite3.DatabaseError as error:
         result.failures.append(("checksums", f"cannot be recomputed ({error})"))
         return result
-    for key, value in found.items():
-        if meta.get(key) != value:
-            result.failures.append((key, f"recorded {meta.get(key)!r}, recomputed {value!r}"))
+    for name, value in found.items():
+        if meta.get(name) != value:
+            result.failures.append((name, f"recorded {meta.get(name)!r}, recomputed {value!r}"))
     _digest, _total, bad = attachment_bytes(conn)
     for ident in bad:
         result.failures.append((f"attachment:{ident}", "its bytes do not match its recorded size and SHA-256"))
