@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test bench translations messages clean
+.PHONY: install run test lint bench translations messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The linter (rules in pyproject.toml [tool.ruff]); CI runs it before the tests.
+lint: $(STAMP)
+	$(BIN)/ruff check .
 
 bench: install
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)

@@ -5,7 +5,28 @@ from pathlib import Path
 
 from flask import Flask
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent
+# A wheel carries templates/, static/ and migrations/ here (setup.py); the source tree has them in ROOT.
+RESOURCES = PACKAGE / "_resources"
+
+
+def resource(name: str) -> Path:
+    """The folder templates, static or migrations: the source tree's when running from it, else the
+    installed package's."""
+    in_tree = ROOT / name
+    return in_tree if (ROOT / "pyproject.toml").is_file() and in_tree.is_dir() else RESOURCES / name
+
+
+def instance_folder() -> str | None:
+    """HELPDESK_INSTANCE_PATH, else instance/ in the source tree; installed elsewhere, Flask's default
+    (<prefix>/var/helpdesk-instance)."""
+    configured = os.environ.get("HELPDESK_INSTANCE_PATH")
+    if configured:
+        return os.path.abspath(configured)
+    if (ROOT / "pyproject.toml").is_file() and (ROOT / "templates").is_dir():
+        return str(ROOT / "instance")
+    return None
 
 
 def create_app(test_config=None, *, clock=None):
@@ -16,21 +37,21 @@ def create_app(test_config=None, *, clock=None):
 
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
+        instance_path=instance_folder(),
         instance_relative_config=True,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        template_folder=str(resource("templates")),
+        static_folder=str(resource("static")),
     )
     config.load(app, test_config)
     os.makedirs(app.instance_path, exist_ok=True)
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "helpdesk" / "translations"))
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PACKAGE / "translations"))
     app.extensions["helpdesk.clock"] = clock or configured_clock(app.config)
 
     from . import models  # noqa: F401  (every table in the metadata)
     from .notifications import compose  # noqa: F401  (turns intents into outbox rows at commit)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(resource("migrations")), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=web.select_locale)

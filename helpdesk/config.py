@@ -10,7 +10,9 @@ class Defaults:
     """Settings every deployment starts from."""
 
     SECRET_KEY = DEV_SECRET_KEY
-    ENV_NAME = "development"  # "production" refuses the development secret key
+    # "development" (the default, `make run`), "testing" (a shared test server) or "production". Outside
+    # development the app refuses to start without a long random SECRET_KEY; any other name is refused.
+    ENV_NAME = "development"
     DATABASE_URL = None  # None: SQLite in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     BABEL_DEFAULT_LOCALE = "sv"
@@ -28,9 +30,21 @@ class Defaults:
         "exe", "bat", "cmd", "com", "scr", "pif", "vbs", "vbe", "js", "jse",
         "wsf", "wsh", "msi", "msp", "ps1", "hta", "cpl", "jar", "lnk", "reg",
     )
-    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
-    LOGIN_MAX_FAILURES_PER_ADDRESS = 20
-    LOGIN_FAILURE_WINDOW_MINUTES = 15
+    # Failed sign-ins slow further attempts down, never lock (helpdesk/auth/throttle.py): after the free
+    # failures each further one doubles the wait, from the base up to the scope's ceiling (seconds).
+    LOGIN_DELAY_BASE_SECONDS = 2
+    LOGIN_FREE_FAILURES_PER_ACCOUNT_ADDRESS = 3
+    LOGIN_MAX_DELAY_ACCOUNT_ADDRESS = 15 * 60
+    LOGIN_FREE_FAILURES_PER_ADDRESS = 10
+    LOGIN_MAX_DELAY_ADDRESS = 5 * 60
+    LOGIN_FREE_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_DELAY_ACCOUNT = 60
+    LOGIN_ACCOUNT_LOOKBACK_MINUTES = 24 * 60  # failures older than this (or before a success) are forgotten
+    LOGIN_ADDRESS_LOOKBACK_MINUTES = 60
+    LOGIN_KNOWN_ADDRESS_DAYS = 90  # an address the account signed in from is spared others' failures
+    # Reverse proxies whose X-Forwarded-For is believed: addresses or networks ("127.0.0.1",
+    # "10.0.0.0/8"); HELPDESK_TRUSTED_PROXIES as a JSON list or comma-separated. Empty: none.
+    TRUSTED_PROXIES: tuple = ()
     QUEUE_PAGE_SIZE = 25
     # Impact (1 many, 2 some, 3 one person) x urgency (1 cannot work,
     # 2 hampered, 3 can work) -> priority 1 critical .. 4 low.
@@ -83,6 +97,10 @@ class Defaults:
         "financial_loss": "Allvarlig ekonomisk förlust för organisationen",
         "harm_to_others": "Betydande skada för andra fysiska eller juridiska personer",
     }
+    # Signs the manifest of `helpdesk archive export` files (HMAC-SHA256). None: a key derived from
+    # SECRET_KEY, so a new SECRET_KEY makes older archives fail `archive verify`; set this (long, random,
+    # kept apart from the archives) where archives must outlive the secret key.
+    ARCHIVE_SIGNING_KEY = None
     BASE_URL = "http://127.0.0.1:5000"
     # Test and demo aid only: an ISO time ("2026-11-18T08:00:00+00:00") the app's clock stands
     # still at, so separate processes (`helpdesk scheduler --once`) share one moment. Unset in
@@ -103,16 +121,46 @@ def load(app, test_config=None):
     )
     app.config["DATABASE_URL"] = url
     app.config["SQLALCHEMY_DATABASE_URI"] = url
-    if app.config["ENV_NAME"] == "production":
-        if app.config["SECRET_KEY"] == DEV_SECRET_KEY:
+    env_name = app.config["ENV_NAME"]
+    if env_name not in ENV_NAMES:
+        raise RuntimeError(
+            f"Refusing to start: unknown ENV_NAME {env_name!r}. Set HELPDESK_ENV_NAME to exactly one of "
+            + ", ".join(ENV_NAMES) + "."
+        )
+    if env_name != "development":
+        problem = secret_key_problem(app.config.get("SECRET_KEY"))
+        if problem:
             raise RuntimeError(
-                "Refusing to start in production with the development SECRET_KEY; "
-                "set HELPDESK_SECRET_KEY or SECRET_KEY in instance/config.py."
+                f"Refusing to start in {env_name} with this SECRET_KEY: {problem}. Set HELPDESK_SECRET_KEY "
+                "(or SECRET_KEY in instance/config.py) to a long random value, e.g. the output of "
+                "python3 -c 'import secrets; print(secrets.token_urlsafe(48))', and keep it stable."
             )
+    if env_name == "production":
         if app.config.get("FROZEN_NOW"):
             raise RuntimeError("Refusing to start in production with FROZEN_NOW set: time would stand still.")
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+
+
+ENV_NAMES = ("development", "testing", "production")
+MIN_SECRET_KEY_BYTES = 32
+MIN_SECRET_KEY_DISTINCT = 8  # 32 hex digits of secrets.token_hex(16) have about 14
+
+
+def secret_key_problem(key) -> str | None:
+    """Why key cannot sign sessions outside development, or None for a long random-looking key."""
+    if key is None or key == "":
+        return "it is empty"
+    if not isinstance(key, str | bytes):
+        return f"it is a {type(key).__name__}, not text"
+    raw = key.encode() if isinstance(key, str) else key
+    if key == DEV_SECRET_KEY:
+        return "it is the development SECRET_KEY, which is public"
+    if len(raw) < MIN_SECRET_KEY_BYTES:
+        return f"it has {len(raw)} bytes, at least {MIN_SECRET_KEY_BYTES} are needed"
+    if len(set(raw)) < MIN_SECRET_KEY_DISTINCT:
+        return "it does not look random (too few different characters)"
+    return None
 
 
 def _loads(value):

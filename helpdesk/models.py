@@ -13,7 +13,7 @@ from .retention.models import LegalHold, RetentionRule, RetentionRun, RetentionR
 from .routing.models import RoutingRule  # noqa: F401
 from .satisfaction.models import SatisfactionRating  # noqa: F401
 from .security.models import IncidentSystem, SecurityIncident, Submission  # noqa: F401
-from .sla.models import Calendar, CalendarDay, CalendarException, ClockRule, ServiceLevel  # noqa: F401
+from .sla.models import Calendar, CalendarDay, CalendarException, ClockRule, ServiceLevel, SlaRefresh  # noqa: F401
 from .tickets.models import (  # noqa: F401
     Attachment, Message, Ticket, TicketEvent, TicketLink, TicketParticipant,
 )

@@ -35,6 +35,11 @@ def client_address() -> str:
 
 def init_app(app):
     """Register headers, error pages, the user loader and template helpers."""
+    from .proxy import TrustedProxies, networks
+
+    networks(tuple(app.config["TRUSTED_PROXIES"]) if not isinstance(app.config["TRUSTED_PROXIES"], str)
+             else app.config["TRUSTED_PROXIES"])  # a bad entry stops the start with a clear message
+    app.wsgi_app = TrustedProxies(app.wsgi_app, app.config)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Logga in för att fortsätta.")
     login_manager.login_message_category = "info"

@@ -201,4 +201,4 @@ def test_frozen_now_is_a_test_aid_refused_in_production():
     assert configured_clock({"FROZEN_NOW": "2026-11-18T08:00:00"}).now() == datetime(2026, 11, 18, 8, 0, tzinfo=UTC)
     assert isinstance(configured_clock({"FROZEN_NOW": None}), SystemClock)
     with pytest.raises(RuntimeError, match="FROZEN_NOW"):
-        create_app({"ENV_NAME": "production", "SECRET_KEY": "long and random", "FROZEN_NOW": "2026-11-18T08:00:00"})
+        create_app({"ENV_NAME": "production", "SECRET_KEY": "q8X2vN4tLr7pZ1mK9sB3wY6hJ0cF5dGe", "FROZEN_NOW": "2026-11-18T08:00:00"})

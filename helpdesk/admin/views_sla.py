@@ -26,9 +26,18 @@ YEARS = range(2000, 2101)
 
 def stale(url=None):
     """Say that open tickets keep their old times until they are recomputed; return url."""
-    flash(_("Öppna ärenden har kvar sina beräknade tider tills de räknas om. Det görs av schemaläggaren "
-            "eller med kommandot helpdesk sla recompute --open-only."), "info")
+    flash(_("Öppna ärenden har kvar sina beräknade tider tills schemaläggaren har räknat om dem, vilket "
+            "börjar inom en minut (eller kör helpdesk sla recompute --open-only). Förloppet visas på sidorna om "
+            "kalendrar och servicenivåer."), "info")
     return url
+
+
+@bp.app_template_global()
+def sla_refresh_status():
+    """The newest request to recompute open tickets, with its progress (admin/_sla_refresh.html)."""
+    from ..sla.jobs_refresh import latest
+
+    return latest()
 
 
 def this_year():

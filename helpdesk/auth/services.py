@@ -1,25 +1,20 @@
 """Accounts: password hashing, rate-limited login, roles."""
 
-from datetime import timedelta
-
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
 from flask_babel import gettext as _
 
 from ..audit.services import record
 from ..errors import DomainError
 from ..extensions import db
-from .models import LoginAttempt, Role, User, UserRole
+from . import throttle
+from .models import Role, User, UserRole
+from .throttle import LoginRefused, LoginThrottled  # noqa: F401  (the login view's errors)
 
 _hasher = PasswordHasher()
 # Verified when the account is unknown, so both paths cost the same.
 _DUMMY_HASH = _hasher.hash("not-a-password")
-
-
-class LoginRefused(DomainError):
-    """Wrong credentials or too many attempts."""
 
 
 def hash_password(password: str) -> str:
@@ -33,30 +28,18 @@ def verify_password(user, password: str) -> bool:
         return False
 
 
-def _recent_failures(column, value, now) -> int:
-    window = now - timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(LoginAttempt)
-        .where(column == value, LoginAttempt.at >= window, ~LoginAttempt.success)
-    )
-
-
 def authenticate(username: str, password: str, *, address: str, now) -> User:
-    """The user behind valid credentials, or LoginRefused; every attempt is recorded."""
-    username = (username or "").strip().lower()
-    cfg = current_app.config
-    if (_recent_failures(LoginAttempt.username, username, now) >= cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-            or _recent_failures(LoginAttempt.address, address, now) >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]):
-        db.session.add(LoginAttempt(at=now, username=username, address=address, success=False))
-        record("login_blocked", actor=None, now=now, address=address, username=username)
-        raise LoginRefused(_("För många misslyckade inloggningar. Vänta en stund och försök igen."))
+    """The user behind valid credentials, or LoginRefused (LoginThrottled during a delay after
+    failures, see throttle.py); every checked attempt is recorded."""
+    username = throttle.normalise(username)
+    throttle.check(username, address, now=now)
     user = db.session.scalar(sa.select(User).where(User.username == username))  # stored lower-cased
     if user is None or not user.is_active or user.is_contact:
         verify_password(User(password_hash=None), password)  # same cost as a real check
         ok = False
     else:
         ok = verify_password(user, password)
-    db.session.add(LoginAttempt(at=now, username=username, address=address, success=bool(ok)))
+    throttle.note(username, address, now=now, success=ok)
     if not ok:
         record("login_failed", actor=None, now=now, address=address, username=username)
         raise LoginRefused(_("Fel användarnamn eller lösenord."))

@@ -11,15 +11,20 @@ from ..clock import utcnow
 from ..database import unit_of_work
 from ..web import client_address
 from .forms import LoginForm
-from .services import LoginRefused, authenticate
+from .services import LoginRefused, LoginThrottled, authenticate
 
 bp = Blueprint("auth", __name__)
 
 
 def safe_next(target: str | None) -> str:
-    """Only same-site relative paths are followed after login."""
-    if not target or urlsplit(target).netloc or urlsplit(target).scheme or not target.startswith("/") \
-            or target.startswith("//"):
+    """Only same-site relative paths are followed after login.
+
+    Browsers read a backslash like a slash and drop tabs and newlines, so "/\\evil" and "/<tab>/evil"
+    would leave the site: any backslash or control character refuses the target.
+    """
+    if (not target or not target.startswith("/") or target[1:2] in ("/", "\\")
+            or "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target)
+            or urlsplit(target).netloc or urlsplit(target).scheme):
         return url_for("portal.index")
     return target
 
@@ -38,6 +43,9 @@ def login():
                                     address=client_address(), now=utcnow())
             except LoginRefused as error:
                 refused = error
+        if isinstance(refused, LoginThrottled):
+            form.password.errors.append(refused.message)
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(refused.retry_after)}
         if refused:
             form.password.errors.append(refused.message)
         else:

@@ -56,4 +56,8 @@ def update_system(system, values: dict, *, actor, now) -> System:
     if reclassified and values.get("classified_on") == system.classified_on:
         values["classified_on"] = local(now).date()
     changes = apply_changes(system, values)
+    if changes and {"calendar_id", "service_tier"} & set(changes):
+        from ..sla.jobs_refresh import request_refresh  # open tickets' due times move
+
+        request_refresh(actor=actor, now=now, reason="system_sla_changed")
     return saved(system, changes, "system", "system", actor=actor, now=now)

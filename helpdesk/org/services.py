@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from ..audit.changes import apply_changes
 from ..audit.services import record
 from ..catalogue.models import SERVICE_TIERS, System
-from ..errors import DomainError, InvalidField
+from ..errors import InvalidField
 from ..extensions import db
 from ..sla.models import Calendar
 from .models import Department, GroupMember, OrgKind, Organisation, SupportGroup
@@ -82,6 +82,10 @@ def update_organisation(org, values: dict, *, actor, now) -> Organisation:
     """Change an organisation's name, kind, number, parent or active flag."""
     _check_organisation(values, org)
     changes = apply_changes(org, values)
+    if changes and {"default_calendar_id", "default_tier"} & set(changes):
+        from ..sla.jobs_refresh import request_refresh  # open tickets' due times move
+
+        request_refresh(actor=actor, now=now, reason="organisation_sla_changed")
     return saved(org, changes, "organisation", "organisation", actor=actor, now=now)
 
 

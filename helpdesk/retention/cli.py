@@ -107,8 +107,10 @@ def archive_export_command(closed_before, out, org_name):
 
 @archive_group.command("verify")
 @click.argument("file", type=click.Path(dir_okay=False))
+@with_appcontext
 def archive_verify_command(file):
-    """Recompute every count and checksum of an archive; exit 1 naming each check that fails."""
+    """Recompute every count and checksum of an archive, check its signature (with ARCHIVE_SIGNING_KEY,
+    else the key derived from SECRET_KEY) and its search index; exit 1 naming each check that fails."""
     try:
         result = archive.verify(file)
     except archive.NotAnArchive as error:

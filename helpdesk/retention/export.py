@@ -1,6 +1,7 @@
 """Writing closed tickets into a standalone SQLite archive (the format is in archive.py)."""
 
 import os
+import tempfile
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
@@ -43,18 +44,28 @@ def _iso(value):
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def export_archive(out: str, *, closed_before: date, organisation=None, now: datetime) -> dict:
-    """Write the tickets closed before the date (of one organisation, or all) to a new file at out."""
+def export_archive(out: str, *, closed_before: date, organisation=None, now: datetime,
+                   signing_key: bytes | None = None) -> dict:
+    """Write the tickets closed before the date (of one organisation, or all) to a new file at out.
+
+    The archive is written to a temporary file in the same folder and linked to its name only when
+    complete, never over an existing file: a failed or interrupted export leaves nothing that blocks
+    the next one, and two exports to one name cannot replace each other's file."""
+    if signing_key is None:
+        from flask import current_app
+
+        signing_key = archive.signing_key(current_app.config)
     if os.path.exists(out):
         raise ExportRefused(f"{out} already exists; the export never overwrites a file.")
     folder = os.path.dirname(os.path.abspath(out))
     if not os.path.isdir(folder):
         raise ExportRefused(f"The folder {folder} does not exist.")
     cutoff = start_of(closed_before)
-    partial = f"{out}.partial"
+    handle, partial = tempfile.mkstemp(prefix=f".{os.path.basename(out)}.", suffix=".partial", dir=folder)
+    os.close(handle)
     target = None
     try:
-        target = sqlite_utils.Database(partial, recreate=True)
+        target = sqlite_utils.Database(partial)
         # A failed export is thrown away whole, so the file need not survive a crash until it is done.
         target.conn.execute("PRAGMA synchronous = OFF")
         archive.create_tables(target)
@@ -68,21 +79,42 @@ def export_archive(out: str, *, closed_before: date, organisation=None, now: dat
             "criteria": f"status = closed AND closed_at < {cutoff.isoformat()}"
                         + (f" AND organisation = {organisation.name}" if organisation is not None else ""),
             "exported_at": now.isoformat(), "software_version": archive.software_version(),
-            "canonical_form": archive.CANONICAL_FORM, **found,
+            "canonical_form": archive.CANONICAL_FORM, "signing_key_id": archive.key_id(signing_key), **found,
         }
+        meta[archive.SIGNATURE_KEY] = archive.sign(meta, signing_key)
         target["metadata"].insert_all([{"key": k, "value": v} for k, v in meta.items()])
         target.conn.close()
         with open(partial, "rb") as fh:
             os.fsync(fh.fileno())
-        os.replace(partial, out)
+        try:
+            os.link(partial, out)  # fails if the name was taken meanwhile; os.replace would overwrite
+        except FileExistsError:
+            raise ExportRefused(f"{out} already exists: it appeared while the export ran (another export?) and "
+                                "was left as it is; nothing was written.") from None
+        _fsync_folder(folder)
     except BaseException:
         if target is not None:
             target.conn.close()
+        raise
+    finally:
         for leftover in (partial, f"{partial}-journal"):
             if os.path.exists(leftover):
                 os.remove(leftover)
-        raise
     return {table: int(found[f"count:{table}"]) for table in archive.COLUMNS}
+
+
+def _fsync_folder(folder: str) -> None:
+    """Make the new name durable (a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _copy(target, cutoff, organisation) -> None:

@@ -94,6 +94,7 @@ def _work(run_id, terms, clock, batch_size) -> int:
             after = queries.next_after(rows)
             if not leases.acquire(lease_name(terms), now=clock.now(), ttl=LEASE_TTL):
                 raise LeaseLost(lease_name(terms))
+            leases.keep_alive(clock.now())  # the scheduler's job lease too
         _finish(run_id, clock, status=RunStatus.DONE)
     except Exception as error:  # the committed batches stay done and listed; the run says where it stopped
         log.exception("retention run %s failed after %s tickets", run_id, handled)

@@ -44,7 +44,7 @@ def security_deadlines(clock) -> int:
                 continue
             officers = db.session.scalars(sa.select(User).join(UserRole).where(
                 UserRole.role == Role.SECURITY_OFFICER, User.is_active, User.email.is_not(None))).all()
-            for key, deadline in pending:
+            for key, _deadline in pending:
                 record_event(incident.ticket, "security_alert", actor=None, now=now, new=key)
             # One mail per run with the most urgent pending deadline; the rest are recorded as sent.
             key, deadline = min(pending, key=lambda item: (item[1].due_at, item[0]))

@@ -1,8 +1,9 @@
 """Changing calendars, service levels and clock rules; every change is audited.
 
 Tickets keep a cached copy of their SLA state. These services do not rewrite
-it (there may be a million tickets): `helpdesk sla recompute --open-only` or
-jobs_refresh.refresh_open_tickets brings the open ones up to date.
+it (there may be a million tickets): each change requests a refresh, which the
+scheduler's jobs_refresh.refresh_open_tickets carries out (or `helpdesk sla
+recompute --open-only` at once).
 """
 
 import re
@@ -22,6 +23,7 @@ from ..org.services import name_taken, reference, saved
 from ..tickets.models import Status
 from .calendar import BusinessCalendar, NoWorkingTime, format_span, format_spans, parse_spans
 from .holidays import common_short_days, swedish_holidays
+from .jobs_refresh import request_refresh
 from .models import Calendar, CalendarDay, CalendarException, ClockAction, ClockRule, ServiceLevel
 
 WEEKDAYS = range(7)
@@ -134,6 +136,8 @@ def update_calendar(calendar, values: dict, *, actor, now) -> Calendar:
     changes = apply_changes(calendar, {k: v for k, v in values.items() if k != "weekly"})
     changes.update(_set_weekly(calendar, weekly))
     _touch(calendar, now)
+    if changes:
+        request_refresh(actor=actor, now=now, reason="calendar_updated")
     return saved(calendar, changes, "calendar", "calendar", actor=actor, now=now)
 
 
@@ -162,6 +166,7 @@ def _weekly_of(calendar):
 def _exception_audit(action, exception, *, actor, now, **details):
     record(f"calendar_exception_{action}", actor=actor, now=now, object_type="calendar",
            object_id=exception.calendar_id, day=exception.day.isoformat(), **details)
+    request_refresh(actor=actor, now=now, reason=f"calendar_exception_{action}")
 
 
 def add_calendar_exception(calendar, values: dict, *, actor, now) -> CalendarException:
@@ -217,6 +222,7 @@ def add_common_short_days(calendar, year: int, *, actor, now) -> list[CalendarEx
         db.session.flush()
         record("calendar_short_days_added", actor=actor, now=now, object_type="calendar", object_id=calendar.id,
                year=year, days=[e.day.isoformat() for e in added])
+        request_refresh(actor=actor, now=now, reason="calendar_short_days_added")
     return added
 
 
@@ -269,6 +275,7 @@ def update_service_levels(values: dict, *, actor, now) -> list[ServiceLevel]:
     db.session.flush()
     if changes:
         record("service_levels_updated", actor=actor, now=now, object_type="service_level", changes=changes)
+        request_refresh(actor=actor, now=now, reason="service_levels_updated")
     return list(rows.values())
 
 
@@ -297,4 +304,5 @@ def update_clock_rules(values: dict, *, actor, now) -> list[ClockRule]:
     db.session.flush()
     if changes:
         record("clock_rules_updated", actor=actor, now=now, object_type="clock_rule", changes=changes)
+        request_refresh(actor=actor, now=now, reason="clock_rules_updated")
     return list(rows.values())

@@ -109,3 +109,20 @@ DEFAULT_LEVELS = {
     "silver": {1: (60, 120, 6 * 60), 2: (120, 480, 12 * 60), 3: (240, 960, 24 * 60), 4: (480, 1440, 40 * 60)},
     "brons": {1: (120, 240, 12 * 60), 2: (240, 960, 24 * 60), 3: (480, 1440, 40 * 60), 4: (960, 2880, 80 * 60)},
 }
+
+
+class SlaRefresh(db.Model):
+    """A request to bring open tickets' SLA times up to date after a calendar, service-level or
+    clock-rule change, and the scheduler's progress on it (shown on the SLA admin pages)."""
+
+    __tablename__ = "sla_refresh"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(sa.String(64))
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    total: Mapped[int] = mapped_column(default=0)  # open tickets when the run started
+    done: Mapped[int] = mapped_column(default=0)
+    changed: Mapped[int] = mapped_column(default=0)

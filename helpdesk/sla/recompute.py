@@ -11,8 +11,11 @@ from .services import cached_fields, clock_rules, state_of
 BATCH = 2000
 
 
-def recompute(*, now, check: bool, open_only: bool = False, on_difference=None, from_id: int = 0) -> dict:
-    """Walk all tickets (with id >= from_id) in id order; returns counts (tickets, differences, written)."""
+def recompute(*, now, check: bool, open_only: bool = False, on_difference=None, from_id: int = 0,
+              on_batch=None) -> dict:
+    """Walk all tickets (with id >= from_id) in id order; returns counts (tickets, differences, written).
+
+    on_batch(counts) is called after each batch has committed (progress, lease renewal)."""
     from ..tickets.models import Ticket, TicketEvent
 
     counts = {"tickets": 0, "differences": 0, "written": 0}
@@ -53,6 +56,8 @@ def recompute(*, now, check: bool, open_only: bool = False, on_difference=None, 
                             setattr(ticket, name, value)
                         counts["written"] += 1
             last_id = ids[-1]
+        if on_batch:
+            on_batch(counts)
     return counts
 
 

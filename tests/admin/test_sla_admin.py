@@ -373,3 +373,26 @@ def test_system_and_organisation_choose_calendar_and_tier(client, auth, session)
     response = client.post(f"/admin/systems/{system.id}", data=system_data(session, name="Lönesystem",
                                                                             calendar_id="9999"))
     assert response.status_code == 400 and 'id="calendar_id-error"' in response.text
+
+
+def test_the_scheduler_recomputes_open_tickets_after_a_change_and_the_page_shows_progress(
+        client, auth, session, users, clock, app):
+    """Issue 8/10: the SLA admin page said the scheduler recomputes open tickets; now it does."""
+    from helpdesk import scheduler
+    from helpdesk.sla.jobs_refresh import refresh_open_tickets
+
+    t = f.ticket(users["anna"], now=clock.now(), system_name="E-post och kalender")  # guld P3: 12 h
+    auth.login("admin")
+    assert "sla-refresh" not in client.get("/admin/service-levels").get_data(as_text=True)
+    client.post("/admin/service-levels", data=level_data(session, guld_3_resolution_minutes="20 h"))
+    html = client.get("/admin/service-levels").get_data(as_text=True)
+    assert "väntar på att räknas om av schemaläggaren" in html
+    assert any(function is refresh_open_tickets for _name, function, _s in scheduler.job_table())
+
+    assert scheduler.run_job(app, "refresh_open_tickets", refresh_open_tickets, 60) >= 1
+
+    session.expire_all()
+    assert t.resolution_due_at == local(2026, 11, 20, 12, 0)
+    html = client.get("/admin/calendars").get_data(as_text=True)
+    assert "Öppna ärenden räknades senast om" in html and "fick nya tider" in html
+    assert scheduler.run_job(app, "refresh_open_tickets", refresh_open_tickets, 60) == 0  # nothing pending

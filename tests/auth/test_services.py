@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from helpdesk.audit.models import AuditEntry
 from helpdesk.auth.models import Role
-from helpdesk.auth.services import LoginRefused, authenticate, create_user, set_roles
+from helpdesk.auth.services import LoginRefused, LoginThrottled, authenticate, create_user, set_roles
 from helpdesk.errors import DomainError
 
 
@@ -28,22 +28,69 @@ def test_wrong_password_and_unknown_user_are_refused_alike(session, clock):
     assert len(audit(session, "login_failed")) == 2
 
 
-def test_account_is_locked_after_repeated_failures_then_recovers(session, clock):
-    for _ in range(5):
-        with pytest.raises(LoginRefused):
-            authenticate("anna", "fel", address="10.0.0.2", now=clock.now())
-    with pytest.raises(LoginRefused, match="För många"):
-        authenticate("anna", "demo", address="10.0.0.3", now=clock.now())
-    clock.advance(minutes=16)
-    assert authenticate("anna", "demo", address="10.0.0.3", now=clock.now()).username == "anna"
+def fail(username, address, clock, times=1):
+    for _ in range(times):
+        with pytest.raises(LoginRefused) as refused:
+            authenticate(username, "fel", address=address, now=clock.now())
+        assert not isinstance(refused.value, LoginThrottled), "a failure, not a throttled attempt"
 
 
-def test_address_is_limited_across_accounts(session, clock):
+def test_repeated_failures_throttle_with_growing_delays_then_the_right_password_works(session, clock):
+    """Finding 6: five wrong passwords locked the account, even against the right password."""
+    fail("anna", "10.0.0.2", clock, times=3)  # the first failures cost nothing
+    with pytest.raises(LoginThrottled, match="För många misslyckade inloggningar") as first:
+        authenticate("anna", "demo", address="10.0.0.2", now=clock.now())
+    clock.advance(seconds=first.value.retry_after)
+    fail("anna", "10.0.0.2", clock)
+    with pytest.raises(LoginThrottled) as second:
+        authenticate("anna", "fel", address="10.0.0.2", now=clock.now())
+    assert second.value.retry_after > first.value.retry_after  # the delay grows
+    clock.advance(seconds=second.value.retry_after)
+    assert authenticate("anna", "demo", address="10.0.0.2", now=clock.now()).username == "anna"
+    assert audit(session, "login_throttled")
+
+
+def test_an_attacker_cannot_keep_a_victim_locked_out(session, clock):
+    """Guessing at anna's account from elsewhere, without pause, never keeps her out for long."""
+    for _minute in range(120):  # two hours of guessing, an attempt every ten seconds
+        for _ in range(6):
+            try:
+                authenticate("anna", "fel", address="203.0.113.9", now=clock.now())
+            except LoginRefused:
+                pass
+            clock.advance(seconds=10)
+    # anna from a never-failing address: at most the short account-wide delay
+    try:
+        user = authenticate("anna", "demo", address="10.0.0.7", now=clock.now())
+    except LoginThrottled as throttled:
+        assert throttled.retry_after <= 60
+        clock.advance(seconds=throttled.retry_after)
+        user = authenticate("anna", "demo", address="10.0.0.7", now=clock.now())
+    assert user.username == "anna"
+
+
+def test_a_known_address_is_not_slowed_by_failures_elsewhere(session, clock):
+    assert authenticate("anna", "demo", address="10.0.0.7", now=clock.now())
+    clock.advance(hours=1)
+    fail("anna", "203.0.113.9", clock, times=3)
     for i in range(20):
-        with pytest.raises(LoginRefused):
-            authenticate(f"gissning{i}", "x", address="10.9.9.9", now=clock.now())
-    with pytest.raises(LoginRefused, match="För många"):
+        try:
+            authenticate("anna", "fel", address=f"198.51.100.{i}", now=clock.now())
+        except LoginRefused:
+            pass
+    assert authenticate("anna", "demo", address="10.0.0.7", now=clock.now()).username == "anna"
+
+
+def test_failures_from_one_address_throttle_that_address_only(session, clock):
+    """Finding 6: twenty failures from one address locked everyone out."""
+    for i in range(10):
+        fail(f"gissning{i}", "10.9.9.9", clock)
+    with pytest.raises(LoginThrottled) as throttled:
         authenticate("erik", "demo", address="10.9.9.9", now=clock.now())
+    assert 0 < throttled.value.retry_after <= 300
+    assert authenticate("erik", "demo", address="10.9.9.10", now=clock.now()).username == "erik"
+    clock.advance(seconds=throttled.value.retry_after)
+    assert authenticate("erik", "demo", address="10.9.9.9", now=clock.now()).username == "erik"
 
 
 def test_inactive_user_cannot_log_in(users, clock):

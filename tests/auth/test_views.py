@@ -1,5 +1,7 @@
 """Login page, logout, language, CSRF and security headers."""
 
+import pytest
+
 from helpdesk.auth.views import safe_next
 from tests.conftest import app_config
 
@@ -70,3 +72,53 @@ def test_csrf_protects_forms(app, tmp_path):
     assert client.get("/").status_code == 302
     response = client.post("/language", data={"lang": "en"})
     assert response.status_code == 400 and "Formuläret har gått ut" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target", [
+    "/\\evil.example", "/\\/evil.example", "\\\\evil.example", "/\t/evil.example", "/\n/evil.example",
+    "/%09/evil.example\x00", " //evil.example", "https:evil.example", "//evil.example", "https://evil.example/",
+])
+def test_login_redirect_never_leaves_the_site(client, target):
+    """Finding 19: browsers read a leading /\\ like //, and drop tabs and newlines in a URL."""
+    response = client.post("/login", query_string={"next": target}, data={"username": "anna", "password": "demo"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_login_redirect_follows_a_local_path(client):
+    response = client.post("/login", query_string={"next": "/tickets?q=skrivare"},
+                           data={"username": "anna", "password": "demo"})
+    assert response.headers["Location"] == "/tickets?q=skrivare"
+
+
+def test_throttled_login_answers_429_with_retry_after_and_a_swedish_message(client):
+    for _ in range(3):
+        assert client.post("/login", data={"username": "anna", "password": "fel"}).status_code == 200
+    response = client.post("/login", data={"username": "anna", "password": "demo"})
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) >= 1
+    assert "För många misslyckade inloggningar" in response.get_data(as_text=True)
+
+
+def test_forwarded_for_is_trusted_only_from_configured_proxies(app, session):
+    """Finding 6: behind the reverse proxy every client was 127.0.0.1, in the throttle and the audit log."""
+    import sqlalchemy as sa
+
+    from helpdesk.audit.models import AuditEntry
+
+    def login_from(peer, forwarded):
+        client = app.test_client()
+        client.post("/login", data={"username": "anna", "password": "fel"},
+                    headers={"X-Forwarded-For": forwarded}, environ_base={"REMOTE_ADDR": peer})
+        return session.scalars(sa.select(AuditEntry.address).where(AuditEntry.action == "login_failed")
+                               .order_by(AuditEntry.id.desc())).first()
+
+    app.config["TRUSTED_PROXIES"] = ["127.0.0.1", "10.1.0.0/16"]
+    try:
+        assert login_from("127.0.0.1", "192.0.2.44") == "192.0.2.44"
+        assert login_from("127.0.0.1", "6.6.6.6, 192.0.2.45, 10.1.2.3") == "192.0.2.45"  # the spoofed left one is ignored
+        assert login_from("198.51.100.7", "192.0.2.46") == "198.51.100.7"  # not from a proxy: header ignored
+        assert login_from("127.0.0.1", "not an address") == "127.0.0.1"
+    finally:
+        app.config["TRUSTED_PROXIES"] = []
+    assert login_from("127.0.0.1", "192.0.2.47") == "127.0.0.1"  # no proxies configured

@@ -12,7 +12,6 @@ from helpdesk.intake.jobs import drain, fetch_mailboxes
 from helpdesk.intake.models import InboundMessage, Mailbox
 from helpdesk.intake.services import ingest
 from helpdesk.notifications.models import OutboundMessage
-from helpdesk.tickets.models import Ticket
 from tests.intake.builders import mail, message_id_of
 
 SEEN = b"\\Seen"

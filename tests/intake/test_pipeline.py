@@ -9,7 +9,7 @@ from helpdesk.notifications.models import OutboundMessage
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.models import Attachment, Message, Status, Ticket
 from tests import factories as f
-from tests.intake.builders import mail, message_id_of
+from tests.intake.builders import mail
 
 
 def box(session, name="servicedesk"):

@@ -134,3 +134,89 @@ def test_a_missing_attachment_file_stops_the_export(closed_demo, runner, tmp_pat
     result = export(runner, tmp_path / "arkiv.sqlite")
     assert result.exit_code != 0 and "missing from storage" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def rewrite_with_checksums(path, statement):
+    """What an insider with the file could do: change rows and recompute the recorded checksums."""
+    with sqlite3.connect(path) as conn:
+        conn.execute(statement)
+        for key, value in archive.summary(conn).items():
+            conn.execute("UPDATE metadata SET value = ? WHERE key = ?", (value, key))
+
+
+def test_rows_rewritten_together_with_their_checksums_fail_the_signature(closed_demo, runner, tmp_path):
+    """Finding 8: verify passed an archive whose rows and checksums were both rewritten."""
+    out = tmp_path / "arkiv.sqlite"
+    assert export(runner, out).exit_code == 0
+    rewrite_with_checksums(out, "UPDATE tickets SET subject = 'Inget att se här' WHERE id = (SELECT min(id) FROM tickets)")
+
+    result = runner.invoke(args=["archive", "verify", str(out)])
+
+    assert result.exit_code == 1 and "FAILED signature" in result.output and "OK" not in result.output
+
+
+@pytest.mark.parametrize("tamper", [
+    "UPDATE metadata SET value = 'Exempelby Bostäder AB' WHERE key = 'organisation'",
+    "UPDATE metadata SET value = '2020-01-01T00:00:00+00:00' WHERE key = 'exported_at'",
+    "INSERT INTO metadata (key, value) VALUES ('note', 'granskad')",
+    "DELETE FROM metadata WHERE key = 'criteria'",
+])
+def test_edited_metadata_fails_the_signature(closed_demo, runner, tmp_path, tamper):
+    """Finding 8: edits to the archive's metadata went unnoticed."""
+    out = tmp_path / "arkiv.sqlite"
+    assert export(runner, out).exit_code == 0
+    with sqlite3.connect(out) as conn:
+        conn.execute(tamper)
+    result = runner.invoke(args=["archive", "verify", str(out)])
+    assert result.exit_code == 1 and "FAILED signature" in result.output
+
+
+def test_an_index_that_no_longer_matches_the_rows_is_found(closed_demo, runner, tmp_path):
+    """Finding 8: a message taken out of the full-text index (so that searches miss it) went unnoticed,
+    even with the recorded checksums rewritten to match."""
+    out = tmp_path / "arkiv.sqlite"
+    assert export(runner, out).exit_code == 0
+    with sqlite3.connect(out) as conn:
+        ident, body = conn.execute("SELECT rowid, body FROM messages_fts WHERE messages_fts MATCH 'skärmdumpen'").fetchone()
+        conn.execute("INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', ?, ?)", (ident, body))
+        assert not conn.execute("SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'skärmdumpen'").fetchall()
+    rewrite_with_checksums(out, "SELECT 1")
+
+    failures = dict(archive.verify(str(out)).failures)
+
+    assert "fts:messages" in failures and "signature" in failures
+
+
+def test_an_archive_checked_with_another_key_fails(closed_demo, runner, tmp_path, app):
+    out = tmp_path / "arkiv.sqlite"
+    assert export(runner, out).exit_code == 0
+    assert archive.verify(str(out)).ok
+    failures = dict(archive.verify(str(out), key=b"another key of at least thirty-two bytes").failures)
+    assert "another key" in failures["signature"]
+
+
+def test_a_failed_export_leaves_nothing_and_the_next_one_works(closed_demo, runner, tmp_path, monkeypatch):
+    """Finding 14: a failed export left a file behind that blocked the next one."""
+    out = tmp_path / "arkiv.sqlite"
+    with monkeypatch.context() as patched:
+        patched.setattr(archive, "enable_search", lambda target: (_ for _ in ()).throw(OSError("No space left on device")))
+        result = export(runner, out)
+    assert result.exit_code != 0
+    assert list(tmp_path.iterdir()) == []
+    assert export(runner, out).exit_code == 0 and archive.verify(str(out)).ok
+
+
+def test_an_export_never_replaces_a_file_that_appeared_meanwhile(closed_demo, runner, tmp_path, monkeypatch):
+    """Finding 14: two exports to one name: the later one silently replaced the first's file."""
+    out = tmp_path / "arkiv.sqlite"
+    real_enable_search = archive.enable_search
+
+    def other_export_finishes_first(target):
+        out.write_bytes(b"the other export's archive")
+        real_enable_search(target)
+
+    monkeypatch.setattr(archive, "enable_search", other_export_finishes_first)
+    result = export(runner, out)
+    assert result.exit_code != 0 and "already exists" in result.output
+    assert out.read_bytes() == b"the other export's archive"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["arkiv.sqlite"]

@@ -34,7 +34,7 @@ def test_form_proposes_to_keep_internal_notes_back(worked, client, auth):
     auth.login("erik")
     html = client.get(f"/tickets/{worked.id}/disclosure").get_data(as_text=True)
     note = messages_of(worked)["Misstänkt"]
-    assert f'value="{note}" checked' in html or f'checked id="hide_messages-' in html
+    assert f'value="{note}" checked' in html or 'checked id="hide_messages-' in html
     assert html.count("checked") == 2  # the internal note and the HTML format
 
 

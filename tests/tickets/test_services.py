@@ -58,7 +58,6 @@ def test_new_ticket_gets_priority_from_impact_and_urgency(users, clock):
 
 def test_new_ticket_is_new_open_and_searchable(users, clock, session):
     from helpdesk.tickets.search import matching_ticket_ids
-    import sqlalchemy as sa
 
     t = f.ticket(users["anna"], now=clock.now(), subject="Skärmen flimrar", body="Bildskärmen blinkar hela tiden")
     assert t.status == Status.NEW and t.is_open

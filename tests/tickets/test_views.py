@@ -164,8 +164,8 @@ def test_requester_reopens_with_reason(client, auth, users, clock, session):
 
 
 def test_queue_shows_own_groups_sorted_by_due(client, auth, users, clock):
-    soc = f.ticket(users["anna"], now=clock.now(), subject="Journalen hänger", system_name="Verksamhetssystem socialtjänst")
-    mail = f.ticket(users["anna"], now=clock.now(), subject="Kalendern borta", system_name="E-post och kalender")
+    f.ticket(users["anna"], now=clock.now(), subject="Journalen hänger", system_name="Verksamhetssystem socialtjänst")
+    f.ticket(users["anna"], now=clock.now(), subject="Kalendern borta", system_name="E-post och kalender")
     auth.login("sara")
     html = client.get("/queue").get_data(as_text=True)
     assert "Journalen hänger" in html and "Kalendern borta" not in html

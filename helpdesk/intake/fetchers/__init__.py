@@ -5,7 +5,8 @@ has fetch() -> iterable of (handle, raw bytes), acknowledge(handle) and close().
 acknowledge is called only after the message's ticket change has committed.
 """
 
-from typing import Iterable, Protocol
+from collections.abc import Iterable
+from typing import Protocol
 
 from flask import current_app
 
