@@ -120,9 +120,9 @@ def _process(mail: ParsedMail, mailbox, inbound, now) -> None:
         inbound.outcome, inbound.reason = Outcome.IGNORED, "own mail"
         return
     sender = user_for(mail.sender)
-    ticket = find_ticket(mail, sender)
-    if ticket is None and kind == "bounce":
-        ticket = _bounced_ticket(mail)
+    ticket, named = find_ticket(mail, sender)
+    if kind == "bounce":
+        ticket = ticket or named or _bounced_ticket(mail)
     if kind is not None:
         if ticket is None:
             inbound.outcome, inbound.reason = Outcome.IGNORED, kind
@@ -134,12 +134,26 @@ def _process(mail: ParsedMail, mailbox, inbound, now) -> None:
         raise Quarantine("no sender address")
     if ticket is not None:
         _follow_up(ticket, mail, mailbox, inbound, sender, now)
+    elif named is not None:
+        # The mail names a ticket its sender is no party to: it becomes a ticket of its own, linked for the
+        # agent, who decides whether the sender should join (issue 8: nobody joins a ticket by a Message-ID).
+        _new_ticket(mail, mailbox, inbound, now, known=sender)
+        new = db.session.get(Ticket, inbound.ticket_id)
+        tickets.link_tickets(new, named, actor=new.requester, now=now)
+        inbound.reason = f"names #{named.id}, sender not a party: new linked ticket"[:500]
     else:
         _new_ticket(mail, mailbox, inbound, now, known=sender)
 
 
 def find_ticket(mail: ParsedMail, sender):
-    """Our signed Message-IDs first, then mail we received, then the subject tag from a party."""
+    """(ticket, named): the ticket this mail continues, and else the ticket it names whose party the
+    sender is not.
+
+    Our signed Message-IDs first, then mail we received or sent, then the subject tag, then Outlook's
+    conversation. Whatever names the ticket, only its requester, its participants and staff who may see
+    it continue it: a Message-ID is known to everyone who got a copy of the mail (CC, forward).
+    """
+    named = None
     for mid in reversed(mail.in_reply_to + mail.references):
         number = thread.ticket_of(mid)
         if number is None:
@@ -148,19 +162,22 @@ def find_ticket(mail: ParsedMail, sender):
             number = db.session.scalar(sa.select(OutboundMessage.ticket_id).where(OutboundMessage.message_id == mid))
         ticket = db.session.get(Ticket, number) if number else None
         if ticket is not None:
-            return _final(ticket)
+            ticket = _final(ticket)
+            if sender is not None and _is_party(ticket, sender):
+                return ticket, None
+            named = named or ticket
     number = thread.subject_tag(mail.subject)
     ticket = db.session.get(Ticket, number) if number else None
-    if ticket is not None and sender is not None and _is_party(ticket, sender):
-        return _final(ticket)
+    if ticket is not None and sender is not None and _is_party(_final(ticket), sender):
+        return _final(ticket), None
     key = thread.thread_key(mail.headers.get("thread-index", ""))
     if key and sender is not None:
         number = db.session.scalar(sa.select(InboundMessage.ticket_id).where(
             InboundMessage.thread_key == key, InboundMessage.ticket_id.is_not(None)).limit(1))
         ticket = db.session.get(Ticket, number) if number else None
-        if ticket is not None and _is_party(ticket, sender):
-            return _final(ticket)
-    return None
+        if ticket is not None and _is_party(_final(ticket), sender):
+            return _final(ticket), None
+    return None, named
 
 
 def _final(ticket):
@@ -172,8 +189,9 @@ def _final(ticket):
 
 
 def _is_party(ticket, user) -> bool:
+    """The requester, a participant, or staff allowed to see the ticket."""
     return (user.id == ticket.requester_id or any(p.user_id == user.id for p in ticket.participants)
-            or can(user, Permission.TICKET_WORK, ticket))
+            or can(user, Permission.TICKET_VIEW, ticket))
 
 
 def _bounced_ticket(mail):
@@ -195,8 +213,8 @@ def _follow_up(ticket, mail, mailbox, inbound, sender, now) -> None:
         tickets.link_tickets(db.session.get(Ticket, inbound.ticket_id), old, actor=author, now=now)
         inbound.reason = f"reply to closed #{old.id}: new linked ticket"
         return
-    if not staff and author.id != ticket.requester_id:
-        tickets.add_participant(ticket, author.id, role="cc")
+    if not staff and author.id != ticket.requester_id and not ticket.is_confidential:
+        tickets.add_participant(ticket, author.id, role="cc")  # a confidential ticket's parties: an agent's decision
     uploads, refused = _uploads(mail)
     tickets.add_reply(ticket, body=_text(mail, refused), actor=author, now=now, staff=staff,
                       channel=Channel.EMAIL, email=_email_fields(mail), uploads=uploads)
@@ -217,7 +235,7 @@ def _new_ticket(mail, mailbox, inbound, now, known=None) -> None:
         channel=Channel.EMAIL, mailbox=mailbox, email=_email_fields(mail), uploads=uploads,
         acknowledge=acknowledge, organisation_id=organisation_id)
     ours = our_addresses()
-    for address in dict.fromkeys(mail.to + mail.cc):
+    for address in dict.fromkeys(mail.to + mail.cc) if not ticket.is_confidential else ():
         if address in ours or address == requester.email:
             continue
         colleague = user_for(address)
