@@ -108,6 +108,15 @@ def lmtp_command(host, port):
         listener.stop()
 
 
+@click.command("intake-clean-html")
+@with_appcontext
+def intake_clean_html_command():
+    """Clean the HTML of mail received before cleaning moved to intake (run once after `db upgrade`)."""
+    from .sanitise import backfill
+
+    click.echo(f"{backfill()} messages cleaned")
+
+
 def _mailbox_id(mailbox_name):
     query = sa.select(Mailbox.id).where(Mailbox.is_active).order_by(Mailbox.id)
     if mailbox_name:

@@ -4,7 +4,6 @@ import logging
 import re
 from dataclasses import dataclass
 
-import nh3
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
@@ -19,7 +18,7 @@ from ..notifications.models import OutboundMessage
 from ..tickets import services as tickets
 from ..tickets.attachments import AttachmentRefused, check_upload
 from ..tickets.models import Channel, Message, Status, Ticket
-from . import store, thread
+from . import sanitise, store, thread
 from .classify import automatic_kind, returned_message_ids
 from .contacts import contact_for, user_for
 from .models import InboundMessage, MessageKey, Outcome
@@ -255,14 +254,8 @@ def _subject(mail) -> str:
 
 
 def html_to_text(html: str) -> str:
-    """Readable text from HTML mail: block ends become line breaks, tags go."""
-    html = re.sub(r"(?i)</(p|h[1-6]|blockquote|table)\s*>", "\n\n", html)
-    html = re.sub(r"(?i)<br\s*/?>|</(div|li|tr)\s*>", "\n", html)
-    text = nh3.clean(html, tags=set(), clean_content_tags={"script", "style", "title"})
-    import html as htmllib
-
-    text = htmllib.unescape(text)
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in text.splitlines())).strip()
+    """Readable text from HTML mail (helpdesk.intake.sanitise.to_text: linear in the size)."""
+    return sanitise.to_text(html)
 
 
 def _text(mail, refused=()) -> str:
@@ -277,7 +270,7 @@ def _email_fields(mail) -> dict:
     reply = None if FORWARDED.match(mail.subject) else latest_reply(mail.text.strip())
     return {"email_message_id": mail.message_id,
             "headers": {k: v[:2000] for k, v in mail.headers.items() if k in KEPT_HEADERS},
-            "body_html": mail.html, "body_reply": reply}
+            "body_html": mail.html, "body_html_safe": sanitise.stored(mail.html), "body_reply": reply}
 
 
 def _uploads(mail):
