@@ -13,6 +13,7 @@ from email.message import Message
 from email.utils import getaddresses, parseaddr
 
 from .decoding import clean_text, decode_bytes, header_text  # noqa: F401  (decode_bytes: public here too)
+from ..textnorm import multi_line, single_line
 from .mime import ParsedAttachment, walk
 
 MSGID = re.compile(r"<([^<>\s]+)>")
@@ -150,9 +151,9 @@ def parse(raw: bytes) -> ParsedMail:
         raw_sha256=digest,
         message_id=ids[0] if ids else f"{digest[:40]}@derived.invalid",
         message_id_derived=not ids,
-        subject=headers.get("subject", "")[:500],
+        subject=single_line(headers.get("subject", ""))[:500],
         sender=sender,
-        sender_name=name,
+        sender_name=single_line(name),
         to=_addresses(raw_addresses.get("to", [])),
         cc=_addresses(raw_addresses.get("cc", [])),
         reply_to=(_addresses(raw_addresses.get("reply-to", [])) or [""])[0],
@@ -164,4 +165,5 @@ def parse(raw: bytes) -> ParsedMail:
         html=None,
     )
     walk(msg, mail)
+    mail.text = multi_line(mail.text)
     return mail
