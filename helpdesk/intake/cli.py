@@ -81,8 +81,8 @@ def intake_command(paths, mailbox_name, as_json):
                 _report(_take(raw, box_id), as_json)
                 taken += 1
     except DATABASE_DOWN as error:
-        click.echo(f"helpdesk intake: {_database_problem(error)}; {taken} messages taken in before it, "
-                   "run again later (the rest are duplicates then, never double)", err=True)
+        click.echo(f"helpdesk intake: {_database_problem(error)}; {taken} messages were taken in before that. "
+                   "Run it again later: messages already taken in are recognised as duplicates.", err=True)
         sys.exit(EX_TEMPFAIL)
 
 
