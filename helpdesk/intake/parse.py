@@ -40,6 +40,8 @@ class ParsedMail:
     html: str | None
     attachments: list[ParsedAttachment] = field(default_factory=list)
     reports: list[Message] = field(default_factory=list)  # delivery reports' returned parts
+    auth_results: list[str] = field(default_factory=list)  # Authentication-Results values, topmost first
+    unverified: bool = False  # set by the intake: our mail server could not verify From (helpdesk.intake.verify)
 
 
 ADDRESS_HEADERS = ("from", "sender", "to", "cc", "reply-to")
@@ -164,6 +166,8 @@ def parse(raw: bytes) -> ParsedMail:
         text="",
         html=None,
     )
+    mail.auth_results = [" ".join(clean_text(value).split()) for name, value in msg.raw_items()
+                         if name.strip().lower() == "authentication-results" and isinstance(value, str)]
     walk(msg, mail)
     mail.text = multi_line(mail.text)
     return mail

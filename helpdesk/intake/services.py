@@ -18,7 +18,7 @@ from ..notifications.models import OutboundMessage
 from ..tickets import services as tickets
 from ..tickets.attachments import AttachmentRefused, check_upload
 from ..tickets.models import Channel, Message, Status, Ticket
-from . import sanitise, store, thread
+from . import sanitise, store, thread, verify
 from .classify import automatic_kind, returned_message_ids
 from .contacts import contact_for, user_for
 from .models import InboundMessage, MessageKey, Outcome
@@ -120,6 +120,15 @@ def _process(mail: ParsedMail, mailbox, inbound, now) -> None:
         return
     sender = user_for(mail.sender)
     ticket, named = find_ticket(mail, sender)
+    checked, why = verify.verdict(mail.auth_results, mail.sender)
+    mail.unverified = checked == verify.FAIL
+    if mail.unverified:
+        # A From our mail server could not verify: never a reply on a ticket, never staff. It becomes a
+        # ticket of its own (linked to any it names), marked for the agent; no acknowledgement goes to
+        # the address, whose owner most likely did not write it. Automatic mail other than bounces is
+        # not recorded on any ticket.
+        named, ticket = (ticket or named, None) if kind is None else (named, ticket if kind == "bounce" else None)
+        inbound.reason = f"sender not verified: {why}"[:500]
     if kind == "bounce":
         ticket = ticket or named or _bounced_ticket(mail)
     if kind is not None:
@@ -134,12 +143,14 @@ def _process(mail: ParsedMail, mailbox, inbound, now) -> None:
     if ticket is not None:
         _follow_up(ticket, mail, mailbox, inbound, sender, now)
     elif named is not None:
-        # The mail names a ticket its sender is no party to: it becomes a ticket of its own, linked for the
-        # agent, who decides whether the sender should join (issue 8: nobody joins a ticket by a Message-ID).
+        # The mail names a ticket its sender is no party to (or could not be verified): it becomes a ticket
+        # of its own, linked for the agent, who decides whether the sender should join (issue 8: nobody
+        # joins a ticket by a Message-ID).
         _new_ticket(mail, mailbox, inbound, now, known=sender)
         new = db.session.get(Ticket, inbound.ticket_id)
         tickets.link_tickets(new, named, actor=new.requester, now=now)
-        inbound.reason = f"names #{named.id}, sender not a party: new linked ticket"[:500]
+        note = f"names #{named.id}, sender not a party: new linked ticket"
+        inbound.reason = (f"{inbound.reason}; {note}" if inbound.reason else note)[:500]
     else:
         _new_ticket(mail, mailbox, inbound, now, known=sender)
 
@@ -228,13 +239,14 @@ def _new_ticket(mail, mailbox, inbound, now, known=None) -> None:
         raise Quarantine(f"sender domain not allowed: {mail.sender.rsplit('@', 1)[-1]}")
     requester = known or contact_for(mail.sender, mail.sender_name, organisation_id=organisation_id, now=now)
     uploads, refused = _uploads(mail)
-    acknowledge = ack_allowed(requester, now)
+    acknowledge = not mail.unverified and ack_allowed(requester, now)
     ticket = tickets.create_ticket(
         requester=requester, subject=_subject(mail), body=_text(mail, refused), actor=requester, now=now,
         channel=Channel.EMAIL, mailbox=mailbox, email=_email_fields(mail), uploads=uploads,
         acknowledge=acknowledge, organisation_id=organisation_id)
     ours = our_addresses()
-    for address in dict.fromkeys(mail.to + mail.cc) if not ticket.is_confidential else ():
+    unverified = mail.unverified
+    for address in dict.fromkeys(mail.to + mail.cc) if not (ticket.is_confidential or unverified) else ():
         if address in ours or address == requester.email:
             continue
         colleague = user_for(address)
@@ -270,7 +282,8 @@ def _email_fields(mail) -> dict:
     reply = None if FORWARDED.match(mail.subject) else latest_reply(mail.text.strip())
     return {"email_message_id": mail.message_id,
             "headers": {k: v[:2000] for k, v in mail.headers.items() if k in KEPT_HEADERS},
-            "body_html": mail.html, "body_html_safe": sanitise.stored(mail.html), "body_reply": reply}
+            "body_html": mail.html, "body_html_safe": sanitise.stored(mail.html), "body_reply": reply,
+            "sender_unverified": mail.unverified}
 
 
 def _uploads(mail):
