@@ -15,6 +15,7 @@ from email.utils import getaddresses, parseaddr
 from .decoding import clean_text, decode_bytes, header_text  # noqa: F401  (decode_bytes: public here too)
 from ..textnorm import multi_line, single_line
 from .mime import ParsedAttachment, walk
+from .swallowed import note
 
 MSGID = re.compile(r"<([^<>\s]+)>")
 FEED_BYTES = 1 << 20
@@ -68,7 +69,8 @@ def _read_headers(msg: Message) -> tuple[dict[str, str], dict[str, list[str]]]:
 def _addresses(values: list[str]) -> list[str]:
     try:
         pairs = getaddresses(values)
-    except Exception:
+    except Exception as error:
+        note("parse.addresses", error)
         return []
     return [addr.lower() for _name, addr in pairs if "@" in addr]
 
@@ -78,7 +80,8 @@ def _sender(raw: dict[str, list[str]]) -> tuple[str, str]:
     value = (raw.get("from") or raw.get("sender") or [""])[0]
     try:
         name, address = parseaddr(value)
-    except Exception:
+    except Exception as error:
+        note("parse.sender", error)
         name, address = "", ""
     if "@" not in address:
         found = ADDR_SPEC.search(value)
@@ -147,7 +150,8 @@ def parse(raw: bytes) -> ParsedMail:
     name, sender = _sender(raw_addresses)
     try:
         content_type = msg.get_content_type()
-    except Exception:
+    except Exception as error:
+        note("parse.content_type", error)
         content_type = "text/plain"
     mail = ParsedMail(
         raw_sha256=digest,

@@ -18,7 +18,7 @@ from ..notifications.models import OutboundMessage
 from ..tickets import services as tickets
 from ..tickets.attachments import AttachmentRefused, check_upload
 from ..tickets.models import Channel, Message, Status, Ticket
-from . import sanitise, store, thread, verify
+from . import sanitise, store, swallowed, thread, verify
 from .classify import automatic_kind, returned_message_ids
 from .contacts import contact_for, user_for
 from .models import InboundMessage, MessageKey, Outcome
@@ -62,6 +62,7 @@ def ingest(raw: bytes, mailbox, *, now) -> IngestResult:
     except Exception as error:  # the stdlib parser itself gave up: keep and quarantine
         inbound.message_id = f"{digest[:40]}@derived.invalid"
         inbound.reason = f"unreadable: {type(error).__name__}"[:500]
+        swallowed.flush(now=now)
         db.session.flush()
         return IngestResult(inbound, None)
     inbound.message_id = mail.message_id[:998]
@@ -96,6 +97,7 @@ def ingest(raw: bytes, mailbox, *, now) -> IngestResult:
         log.exception("intake failed on %s", mail.message_id)
         inbound.outcome = Outcome.QUARANTINED
         inbound.reason = f"error: {type(error).__name__}: {error}"[:500]
+    swallowed.flush(now=now)  # the parser's tolerated faults, counted for the mail admin page
     db.session.flush()
     return IngestResult(inbound, inbound.ticket_id)
 
