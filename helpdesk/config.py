@@ -61,7 +61,7 @@ class Defaults:
     # cleaner cannot finish within the time and memory below is shown as text.
     MAIL_HTML_MAX_DEPTH = 100
     MAIL_HTML_MAX_CHARS = 2_000_000
-    MAIL_HTML_CLEAN_SECONDS = 5
+    MAIL_HTML_CLEAN_SECONDS = 3
     MAIL_HTML_CLEAN_MEMORY_MB = 1024
     # authserv-ids (RFC 8601) of our own mail servers whose Authentication-Results we believe,
     # e.g. ["mx.exempelby.se"] or "mx1.exempelby.se,mx2.exempelby.se". Empty: no header is trusted.

@@ -30,8 +30,8 @@ ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto", "cid"}
 # A tag, a comment, a doctype or a processing instruction: everything else is text.
-TOKEN = re.compile(r"<(/?)([A-Za-z][^\t\n\f\r />]*+)((?:[^<>\"']|\"[^\"]*+\"|'[^']*+')*+)>|<!--.*?(?:-->|\Z)|<[!?/][^<>]*+>?",
-                   re.S)
+TOKEN = re.compile(r"<(?:(/?)([A-Za-z][^\t\n\f\r />]*+)((?:[^<>\"']++|\"[^\"]*+\"|'[^']*+')*+)>"
+                   r"|!--.*?(?:-->|\Z)|[!?/][^<>]*+>?)", re.S)
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
                   "source", "track", "wbr", "basefont", "bgsound", "frame", "keygen"})
 # Elements an opening tag of the same group closes implicitly (HTML's optional end tags).
@@ -48,52 +48,64 @@ class Bounded:
 
 
 def bound(html: str, *, max_depth: int | None = None, max_chars: int | None = None) -> Bounded:
-    """html with every tag nested deeper than max_depth removed (text kept), or None when too large."""
+    """html with every tag nested deeper than max_depth removed (text kept), or None when too large.
+
+    One pass over the tags with a model of the open elements (an end tag closes the innermost open
+    element of its name and all inside it; <p>, <li>, <td>... close an open sibling). The model need
+    not match the browser's tree exactly: what it lets through is cleaned under limits anyway.
+    """
     config = current_app.config
     max_depth = max_depth or config["MAIL_HTML_MAX_DEPTH"]
     max_chars = max_chars or config["MAIL_HTML_MAX_CHARS"]
     if len(html) > max_chars:
         return Bounded(None, True)
+    if html.count("<") <= max_depth:  # cannot nest deeper than it has tags
+        return Bounded(html, False)
     out: list[str] = []
-    stack: list[tuple[str, bool]] = []  # (name, kept)
+    append = out.append
+    stack: list[str] = []  # open elements; those below max_depth were kept
+    push, pop = stack.append, stack.pop
     open_count: dict[str, int] = {}
     flattened = False
     position = 0
     for token in TOKEN.finditer(html):
-        out.append(html[position:token.start()])
-        position = token.end()
-        name = token.group(2)
-        if name is None:  # comment, doctype: the cleaner drops them anyway
+        start, end = token.span()
+        if start > position:
+            append(html[position:start])
+        position = end
+        name = token[2]
+        if name is None:  # comment, doctype, bogus comment: the cleaner drops them anyway
             continue
         name = name.lower()
-        if token.group(1):  # an end tag closes the innermost open element of that name, and all inside it
+        if token[1]:  # an end tag closes the innermost open element of that name, and all inside it
             if not open_count.get(name):
                 continue  # a stray end tag: html5ever ignores it too
-            while stack:
-                top, kept = stack.pop()
+            while True:
+                top = pop()
                 open_count[top] -= 1
                 if top == name:
-                    if kept:
-                        out.append(token.group(0))
                     break
-            continue
-        for sibling in SIBLINGS.get(name, ()):
-            if stack and stack[-1][0] == sibling:
-                top, _kept = stack.pop()
-                open_count[top] -= 1
-        if name in VOID or token.group(3).rstrip().endswith("/"):
             if len(stack) < max_depth:
-                out.append(token.group(0))
+                append(token[0])
+            continue
+        if stack:
+            siblings = SIBLINGS.get(name)
+            if siblings and stack[-1] in siblings:
+                open_count[pop()] -= 1
+        kept = len(stack) < max_depth
+        if name in VOID or token[3].endswith("/"):
+            if kept:
+                append(token[0])
             else:
                 flattened = True
             continue
-        kept = len(stack) < max_depth
-        flattened = flattened or not kept
-        stack.append((name, kept))
+        push(name)
         open_count[name] = open_count.get(name, 0) + 1
         if kept:
-            out.append(token.group(0))
-    out.append(html[position:])
+            append(token[0])
+        else:
+            flattened = True
+    append(html[position:])
     return Bounded("".join(out), flattened)
 
 
