@@ -1,6 +1,5 @@
 """Text is normalised at the edge: CR/LF, NUL and bidi overrides in subjects, names and forms (issue 8, finding 15)."""
 
-import inspect
 import pkgutil
 from email.header import Header
 

@@ -4,7 +4,6 @@ import logging
 import re
 from pathlib import Path
 
-import sqlalchemy as sa
 
 from helpdesk.intake.models import SwallowedError
 from tests.intake.builders import mail
