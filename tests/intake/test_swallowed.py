@@ -4,7 +4,6 @@ import logging
 import re
 from pathlib import Path
 
-
 from helpdesk.intake.models import SwallowedError
 from tests.intake.builders import mail
 from tests.intake.test_pipeline import take
