@@ -9,7 +9,7 @@ from flask.cli import FlaskGroup, with_appcontext
 def register(app):
     """Attach every domain's commands to app.cli."""
     from .auth.cli import create_user_command
-    from .intake.cli import intake_command, intake_folder_command, lmtp_command
+    from .intake.cli import intake_clean_html_command, intake_command, intake_folder_command, lmtp_command
     from .sla.cli import sla_group
     from .demo.cli import generate_command, seed_demo_command
     from .org.cli import import_command
@@ -18,7 +18,7 @@ def register(app):
     from .tickets.cli import tickets_group
 
     for command in (seed_demo_command, create_user_command, import_command, generate_command, tickets_group,
-                    intake_command, intake_folder_command, lmtp_command, scheduler_command, sla_group,
+                    intake_command, intake_folder_command, intake_clean_html_command, lmtp_command, scheduler_command, sla_group,
                     report_group, retention_group, archive_group):
         app.cli.add_command(command)
 

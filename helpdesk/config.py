@@ -70,6 +70,16 @@ class Defaults:
     MAIL_DEFAULT_SENDER = "servicedesk@exempelby.se"
     MAIL_MAX_BYTES = 40 * 1024 * 1024  # larger mail is kept but quarantined
     MAIL_ACK_LIMIT_PER_HOUR = 5  # acknowledgements to one address; breaks loops
+    # Received HTML is cleaned once at intake (helpdesk.intake.sanitise): tags nested deeper are
+    # dropped (their text stays), larger HTML is not kept (the text part is shown), and mail the
+    # cleaner cannot finish within the time and memory below is shown as text.
+    MAIL_HTML_MAX_DEPTH = 100
+    MAIL_HTML_MAX_CHARS = 2_000_000
+    MAIL_HTML_CLEAN_SECONDS = 3
+    MAIL_HTML_CLEAN_MEMORY_MB = 1024
+    # authserv-ids (RFC 8601) of our own mail servers whose Authentication-Results we believe,
+    # e.g. ["mx.exempelby.se"] or "mx1.exempelby.se,mx2.exempelby.se". Empty: no header is trusted.
+    MAIL_TRUSTED_AUTHSERV_IDS: tuple = ()
     # Wait for the disk after writing each raw mail. None: only when the database's own commits
     # do (PostgreSQL); SQLite runs with synchronous=NORMAL, where a power cut may lose them too.
     MAIL_STORE_FSYNC = None

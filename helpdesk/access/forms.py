@@ -1,11 +1,10 @@
 """Forms of the access pages."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms import choices
+from ..forms import FlaskForm, choices
 from .models import ItemDecision
 
 REASON = [DataRequired(_l("Ange en motivering.")), Length(max=5000, message=_l("Texten är för lång."))]

@@ -1,7 +1,6 @@
 """Forms of the administration pages; values() gives what the services take."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField, DateField, HiddenField, IntegerField, PasswordField, RadioField, SelectField,
     SelectMultipleField, StringField, SubmitField, TextAreaField,
@@ -13,7 +12,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..auth.models import Role
 from ..catalogue.labels import KLASSA_LEVEL_LABELS, TIER_LABELS
-from ..forms import choices
+from ..forms import FlaskForm, choices
 from ..org.models import OrgKind
 from ..errors import InvalidField
 from ..routing.admin import clean_rule_value

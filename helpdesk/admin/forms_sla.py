@@ -3,14 +3,13 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..catalogue.labels import TIER_LABELS
 from ..catalogue.models import SERVICE_TIERS
 from ..errors import InvalidField
-from ..forms import choices
+from ..forms import FlaskForm, choices
 from ..sla.admin import MAX_TARGET, PRIORITIES, TARGETS, WEEKDAYS, check_warnings, clean_spans
 from ..sla.labels import ACTION_LABELS, CLOCK_LABELS, TARGET_LABELS, WEEKDAY_LABELS
 from ..tickets.labels import PRIORITY_LABELS, STATUS_LABELS

@@ -45,8 +45,11 @@ def mail_log():
     page = request.args.get("page", "1")
     page = max(1, min(int(page), 100000)) if page.isdigit() else 1
     items, has_next = queries.inbound_page(outcome or None, page)
+    from ..intake.swallowed import counts as swallowed_counts
+
     return render_template("admin/mail_log.html", items=items, has_next=has_next, page=page,
-                           outcome=outcome, outcomes=OUTCOME_LABELS, quarantined=queries.quarantine_count())
+                           outcome=outcome, outcomes=OUTCOME_LABELS, quarantined=queries.quarantine_count(),
+                           swallowed=swallowed_counts())
 
 
 @bp.route("/mail/<int:inbound_id>")

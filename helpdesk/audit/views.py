@@ -7,7 +7,6 @@ import json
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length, Optional
 
@@ -15,6 +14,7 @@ from ..admin.forms import IsoDateField, strip
 from ..auth.permissions import Permission, can
 from ..clock import local, utcnow
 from ..database import unit_of_work
+from ..forms import FlaskForm
 from ..web import client_address
 from . import queries
 from .services import record

@@ -1,9 +1,10 @@
 """Login form."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
+
+from ..forms import FlaskForm
 
 
 class LoginForm(FlaskForm):

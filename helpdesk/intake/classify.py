@@ -3,6 +3,7 @@
 import re
 
 from .parse import ParsedMail
+from .swallowed import note
 
 AUTO_REPLY_HEADERS = ("x-autoreply", "x-autorespond", "x-autoresponse", "x-autoreply-from",
                       "x-mail-autoreply")
@@ -83,6 +84,7 @@ def returned_message_ids(mail: ParsedMail) -> list[str]:
                 match = re.search(r"^Message-ID:\s*(.+)$", text, re.I | re.M)
                 if match:
                     found += message_ids(match.group(1))
-        except Exception:
+        except Exception as error:
+            note("classify.returned_message_ids", error)
             continue
     return found

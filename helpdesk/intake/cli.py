@@ -53,23 +53,47 @@ def messages_in(path: str):
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per message.")
 @with_appcontext
 def intake_command(paths, mailbox_name, as_json):
-    """Take in e-mail: `-` reads one message from stdin (Postfix pipe), else .eml/mbox/maildir paths."""
+    """Take in e-mail: `-` reads one message from stdin (Postfix pipe), else .eml/mbox/maildir paths.
+
+    Exit status 75 (EX_TEMPFAIL) when the database cannot be reached: nothing of the message in hand
+    is lost, the relay (or the operator) tries again later.
+    """
     if paths == ("-",):
         raw = sys.stdin.buffer.read()
         try:
             data = _take(raw, _mailbox_id(mailbox_name))
-        except Exception as error:  # database away (or any fault): the relay keeps the mail and retries
+        except DATABASE_DOWN as error:
+            click.echo(f"temporary failure: {_database_problem(error)}", err=True)
+            sys.exit(EX_TEMPFAIL)
+        except Exception as error:  # any other fault: the relay keeps the mail and retries
             logging.getLogger(__name__).error("intake from stdin failed", exc_info=True)
             click.echo(f"temporary failure: {type(error).__name__}: {error}", err=True)
             sys.exit(EX_TEMPFAIL)
         _report(data, as_json)
         return
-    box_id = _mailbox_id(mailbox_name)
-    for path in paths:
-        if not os.path.exists(path):
-            raise click.ClickException(f"No such file or folder: {path}")
-        for raw in messages_in(path):
-            _report(_take(raw, box_id), as_json)
+    taken = 0
+    try:
+        box_id = _mailbox_id(mailbox_name)
+        for path in paths:
+            if not os.path.exists(path):
+                raise click.ClickException(f"No such file or folder: {path}")
+            for raw in messages_in(path):
+                _report(_take(raw, box_id), as_json)
+                taken += 1
+    except DATABASE_DOWN as error:
+        click.echo(f"helpdesk intake: {_database_problem(error)}; {taken} messages were taken in before that. "
+                   "Run it again later: messages already taken in are recognised as duplicates.", err=True)
+        sys.exit(EX_TEMPFAIL)
+
+
+DATABASE_DOWN = (sa.exc.OperationalError, sa.exc.InterfaceError)
+
+
+def _database_problem(error) -> str:
+    """One line on why the database failed, without SQLAlchemy's statement and background link."""
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()
+    detail = reason[0][:200] if reason else type(error).__name__
+    return f"the database cannot be reached or is locked ({detail})"
 
 
 @click.command("intake-folder")
@@ -106,6 +130,15 @@ def lmtp_command(host, port):
             pass
     finally:
         listener.stop()
+
+
+@click.command("intake-clean-html")
+@with_appcontext
+def intake_clean_html_command():
+    """Clean the HTML of mail received before cleaning moved to intake (run once after `db upgrade`)."""
+    from .sanitise import backfill
+
+    click.echo(f"{backfill()} messages cleaned")
 
 
 def _mailbox_id(mailbox_name):

@@ -3,6 +3,8 @@
 import re
 from email.header import decode_header
 
+from .swallowed import note
+
 # Declared charsets mapped to the supersets that mail clients really write.
 CHARSET_ALIASES = {
     "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "euc-cn": "gb18030",
@@ -47,7 +49,8 @@ def decode_words(text: str) -> str:
     """RFC 2047 encoded words decoded, each by its own charset; undecodable bytes are replaced, not raised."""
     try:
         parts = decode_header(text)
-    except Exception:
+    except Exception as error:
+        note("decoding.encoded_words", error)
         return text
     return "".join(_word_text(chunk, charset) for chunk, charset in parts)
 
@@ -69,7 +72,8 @@ def header_text(value) -> str:
         return ""
     try:
         text = clean_text(str(value))
-    except Exception:  # malformed headers raise from the parser's lazy decoding
+    except Exception as error:  # malformed headers raise from the parser's lazy decoding
+        note("decoding.header_text", error)
         return ""
     text = " ".join(text.split())  # unfolded first: the stdlib drops the fold before an encoded word
     if "=?" in text:

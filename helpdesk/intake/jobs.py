@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from ..database import unit_of_work
 from ..extensions import db
 from .fetchers import fetcher_for
+from . import swallowed
 from .models import Mailbox
 from .services import ingest
 
@@ -37,6 +38,7 @@ def fetch_mailboxes(clock) -> int:
             fetcher.close()
         with unit_of_work():
             db.session.get(Mailbox, mailbox.id).last_polled_at = now
+            swallowed.flush(now=now)  # what the fetcher tolerated (a broken logout...)
     return taken
 
 

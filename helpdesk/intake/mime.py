@@ -8,6 +8,7 @@ from email import message_from_bytes, policy
 from email.message import Message
 
 from .decoding import clean_text, decode_bytes, header_text
+from .swallowed import note
 
 BOUNDARY_LINE = re.compile(r"^--([!#-~]{1,70}?)[ \t]*\r?\n(?=[A-Za-z-]+:)", re.M)
 MAX_DEPTH = 50  # a hostile nesting depth ends here
@@ -52,14 +53,16 @@ def header(part: Message, name: str) -> str:
 def _part_text(part: Message) -> str:
     try:
         payload = part.get_payload(decode=True)
-    except Exception:
+    except Exception as error:
+        note("mime.part_text.payload", error)
         payload = None
     if payload is None:
         raw = part.get_payload()
         payload = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
     try:
         charset = part.get_content_charset()
-    except Exception:
+    except Exception as error:
+        note("mime.part_text.charset", error)
         charset = None
     text = clean_text(decode_bytes(payload, charset))
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
@@ -74,7 +77,8 @@ def _filename(part: Message) -> str | None:
             probe[name] = value
     try:
         filename = probe.get_filename()
-    except Exception:
+    except Exception as error:
+        note("mime.filename", error)
         filename = None
     return header_text(filename) if filename else None
 
@@ -83,7 +87,8 @@ def walk(part: Message, mail, depth: int = 0) -> None:
     """Fill mail's text, html, attachments and reports from the tree; an attached message stays whole (.eml)."""
     try:
         ctype = part.get_content_type()
-    except Exception:
+    except Exception as error:
+        note("mime.walk.content_type", error)
         ctype = "application/octet-stream"
     if ctype in ("message/delivery-status", "text/rfc822-headers") or (
             ctype == "message/rfc822" and "report" in mail.content_type):
@@ -133,7 +138,8 @@ def _recover_multipart(part: Message, ctype: str) -> Message | None:
     head = f'Content-Type: {ctype}; boundary="{found.group(1)}"\r\n\r\n'.encode()
     try:
         recovered = message_from_bytes(head + payload.encode("utf-8", "surrogateescape"), policy=policy.compat32)
-    except Exception:
+    except Exception as error:
+        note("mime.recover_multipart", error)
         return None
     return recovered if recovered.is_multipart() else None
 
@@ -145,7 +151,8 @@ def _payload_bytes(part: Message) -> bytes | None:
             inner = inner[0] if isinstance(inner, list) and inner else inner
             return inner.as_bytes(policy=VERBATIM) if isinstance(inner, Message) else None
         data = _base64(part) or part.get_payload(decode=True)
-    except Exception:
+    except Exception as error:
+        note("mime.payload_bytes", error)
         data = None
     if data is None:
         raw = part.get_payload()
@@ -177,13 +184,15 @@ def _unpack_tnef(part: Message, mail) -> bool:
 
     try:
         tnef = TNEF(part.get_payload(decode=True) or b"")
-    except Exception:
+    except Exception as error:
+        note("mime.tnef", error)
         return False
     for item in tnef.attachments:
         try:
             name = item.long_filename() or item.name or "bilaga"
             data = item.data
-        except Exception:
+        except Exception as error:
+            note("mime.tnef.attachment", error)
             continue
         if isinstance(name, bytes):
             name = decode_bytes(name, "cp1252")

@@ -93,3 +93,18 @@ class MessageKey(db.Model):
 
     key: Mapped[str] = mapped_column(sa.String(998), primary_key=True)
     inbound_id: Mapped[int] = mapped_column(sa.ForeignKey("inbound_message.id"))
+
+
+class SwallowedError(db.Model):
+    """How often the mail parser tolerated a fault at one place (a catch-all that logs, then goes on).
+
+    Counted per site by helpdesk.intake.swallowed and shown on the mail admin page, so that the web
+    process sees what the intake and scheduler processes swallowed.
+    """
+
+    __tablename__ = "intake_swallowed_error"
+
+    site: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(sa.String(500), default="")

@@ -13,7 +13,9 @@ from email.message import Message
 from email.utils import getaddresses, parseaddr
 
 from .decoding import clean_text, decode_bytes, header_text  # noqa: F401  (decode_bytes: public here too)
+from ..textnorm import multi_line, single_line
 from .mime import ParsedAttachment, walk
+from .swallowed import note
 
 MSGID = re.compile(r"<([^<>\s]+)>")
 FEED_BYTES = 1 << 20
@@ -39,6 +41,8 @@ class ParsedMail:
     html: str | None
     attachments: list[ParsedAttachment] = field(default_factory=list)
     reports: list[Message] = field(default_factory=list)  # delivery reports' returned parts
+    auth_results: list[str] = field(default_factory=list)  # Authentication-Results values, topmost first
+    unverified: bool = False  # set by the intake: our mail server could not verify From (helpdesk.intake.verify)
 
 
 ADDRESS_HEADERS = ("from", "sender", "to", "cc", "reply-to")
@@ -65,7 +69,8 @@ def _read_headers(msg: Message) -> tuple[dict[str, str], dict[str, list[str]]]:
 def _addresses(values: list[str]) -> list[str]:
     try:
         pairs = getaddresses(values)
-    except Exception:
+    except Exception as error:
+        note("parse.addresses", error)
         return []
     return [addr.lower() for _name, addr in pairs if "@" in addr]
 
@@ -75,7 +80,8 @@ def _sender(raw: dict[str, list[str]]) -> tuple[str, str]:
     value = (raw.get("from") or raw.get("sender") or [""])[0]
     try:
         name, address = parseaddr(value)
-    except Exception:
+    except Exception as error:
+        note("parse.sender", error)
         name, address = "", ""
     if "@" not in address:
         found = ADDR_SPEC.search(value)
@@ -144,15 +150,16 @@ def parse(raw: bytes) -> ParsedMail:
     name, sender = _sender(raw_addresses)
     try:
         content_type = msg.get_content_type()
-    except Exception:
+    except Exception as error:
+        note("parse.content_type", error)
         content_type = "text/plain"
     mail = ParsedMail(
         raw_sha256=digest,
         message_id=ids[0] if ids else f"{digest[:40]}@derived.invalid",
         message_id_derived=not ids,
-        subject=headers.get("subject", "")[:500],
+        subject=single_line(headers.get("subject", ""))[:500],
         sender=sender,
-        sender_name=name,
+        sender_name=single_line(name),
         to=_addresses(raw_addresses.get("to", [])),
         cc=_addresses(raw_addresses.get("cc", [])),
         reply_to=(_addresses(raw_addresses.get("reply-to", [])) or [""])[0],
@@ -163,5 +170,8 @@ def parse(raw: bytes) -> ParsedMail:
         text="",
         html=None,
     )
+    mail.auth_results = [" ".join(clean_text(value).split()) for name, value in msg.raw_items()
+                         if name.strip().lower() == "authentication-results" and isinstance(value, str)]
     walk(msg, mail)
+    mail.text = multi_line(mail.text)
     return mail

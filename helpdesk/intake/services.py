@@ -4,7 +4,6 @@ import logging
 import re
 from dataclasses import dataclass
 
-import nh3
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
@@ -19,7 +18,7 @@ from ..notifications.models import OutboundMessage
 from ..tickets import services as tickets
 from ..tickets.attachments import AttachmentRefused, check_upload
 from ..tickets.models import Channel, Message, Status, Ticket
-from . import store, thread
+from . import sanitise, store, swallowed, thread, verify
 from .classify import automatic_kind, returned_message_ids
 from .contacts import contact_for, user_for
 from .models import InboundMessage, MessageKey, Outcome
@@ -63,6 +62,7 @@ def ingest(raw: bytes, mailbox, *, now) -> IngestResult:
     except Exception as error:  # the stdlib parser itself gave up: keep and quarantine
         inbound.message_id = f"{digest[:40]}@derived.invalid"
         inbound.reason = f"unreadable: {type(error).__name__}"[:500]
+        swallowed.flush(now=now)
         db.session.flush()
         return IngestResult(inbound, None)
     inbound.message_id = mail.message_id[:998]
@@ -97,6 +97,7 @@ def ingest(raw: bytes, mailbox, *, now) -> IngestResult:
         log.exception("intake failed on %s", mail.message_id)
         inbound.outcome = Outcome.QUARANTINED
         inbound.reason = f"error: {type(error).__name__}: {error}"[:500]
+    swallowed.flush(now=now)  # the parser's tolerated faults, counted for the mail admin page
     db.session.flush()
     return IngestResult(inbound, inbound.ticket_id)
 
@@ -120,9 +121,18 @@ def _process(mail: ParsedMail, mailbox, inbound, now) -> None:
         inbound.outcome, inbound.reason = Outcome.IGNORED, "own mail"
         return
     sender = user_for(mail.sender)
-    ticket = find_ticket(mail, sender)
-    if ticket is None and kind == "bounce":
-        ticket = _bounced_ticket(mail)
+    ticket, named = find_ticket(mail, sender)
+    checked, why = verify.verdict(mail.auth_results, mail.sender)
+    mail.unverified = checked == verify.FAIL
+    if mail.unverified:
+        # A From our mail server could not verify: never a reply on a ticket, never staff. It becomes a
+        # ticket of its own (linked to any it names), marked for the agent; no acknowledgement goes to
+        # the address, whose owner most likely did not write it. Automatic mail other than bounces is
+        # not recorded on any ticket.
+        named, ticket = (ticket or named, None) if kind is None else (named, ticket if kind == "bounce" else None)
+        inbound.reason = f"sender not verified: {why}"[:500]
+    if kind == "bounce":
+        ticket = ticket or named or _bounced_ticket(mail)
     if kind is not None:
         if ticket is None:
             inbound.outcome, inbound.reason = Outcome.IGNORED, kind
@@ -134,12 +144,28 @@ def _process(mail: ParsedMail, mailbox, inbound, now) -> None:
         raise Quarantine("no sender address")
     if ticket is not None:
         _follow_up(ticket, mail, mailbox, inbound, sender, now)
+    elif named is not None:
+        # The mail names a ticket its sender is no party to (or could not be verified): it becomes a ticket
+        # of its own, linked for the agent, who decides whether the sender should join (issue 8: nobody
+        # joins a ticket by a Message-ID).
+        _new_ticket(mail, mailbox, inbound, now, known=sender)
+        new = db.session.get(Ticket, inbound.ticket_id)
+        tickets.link_tickets(new, named, actor=new.requester, now=now)
+        note = f"names #{named.id}, sender not a party: new linked ticket"
+        inbound.reason = (f"{inbound.reason}; {note}" if inbound.reason else note)[:500]
     else:
         _new_ticket(mail, mailbox, inbound, now, known=sender)
 
 
 def find_ticket(mail: ParsedMail, sender):
-    """Our signed Message-IDs first, then mail we received, then the subject tag from a party."""
+    """(ticket, named): the ticket this mail continues, and else the ticket it names whose party the
+    sender is not.
+
+    Our signed Message-IDs first, then mail we received or sent, then the subject tag, then Outlook's
+    conversation. Whatever names the ticket, only its requester, its participants and staff who may see
+    it continue it: a Message-ID is known to everyone who got a copy of the mail (CC, forward).
+    """
+    named = None
     for mid in reversed(mail.in_reply_to + mail.references):
         number = thread.ticket_of(mid)
         if number is None:
@@ -148,19 +174,22 @@ def find_ticket(mail: ParsedMail, sender):
             number = db.session.scalar(sa.select(OutboundMessage.ticket_id).where(OutboundMessage.message_id == mid))
         ticket = db.session.get(Ticket, number) if number else None
         if ticket is not None:
-            return _final(ticket)
+            ticket = _final(ticket)
+            if sender is not None and _is_party(ticket, sender):
+                return ticket, None
+            named = named or ticket
     number = thread.subject_tag(mail.subject)
     ticket = db.session.get(Ticket, number) if number else None
-    if ticket is not None and sender is not None and _is_party(ticket, sender):
-        return _final(ticket)
+    if ticket is not None and sender is not None and _is_party(_final(ticket), sender):
+        return _final(ticket), None
     key = thread.thread_key(mail.headers.get("thread-index", ""))
     if key and sender is not None:
         number = db.session.scalar(sa.select(InboundMessage.ticket_id).where(
             InboundMessage.thread_key == key, InboundMessage.ticket_id.is_not(None)).limit(1))
         ticket = db.session.get(Ticket, number) if number else None
-        if ticket is not None and _is_party(ticket, sender):
-            return _final(ticket)
-    return None
+        if ticket is not None and _is_party(_final(ticket), sender):
+            return _final(ticket), None
+    return None, named
 
 
 def _final(ticket):
@@ -172,8 +201,9 @@ def _final(ticket):
 
 
 def _is_party(ticket, user) -> bool:
+    """The requester, a participant, or staff allowed to see the ticket."""
     return (user.id == ticket.requester_id or any(p.user_id == user.id for p in ticket.participants)
-            or can(user, Permission.TICKET_WORK, ticket))
+            or can(user, Permission.TICKET_VIEW, ticket))
 
 
 def _bounced_ticket(mail):
@@ -195,8 +225,8 @@ def _follow_up(ticket, mail, mailbox, inbound, sender, now) -> None:
         tickets.link_tickets(db.session.get(Ticket, inbound.ticket_id), old, actor=author, now=now)
         inbound.reason = f"reply to closed #{old.id}: new linked ticket"
         return
-    if not staff and author.id != ticket.requester_id:
-        tickets.add_participant(ticket, author.id, role="cc")
+    if not staff and author.id != ticket.requester_id and not ticket.is_confidential:
+        tickets.add_participant(ticket, author.id, role="cc")  # a confidential ticket's parties: an agent's decision
     uploads, refused = _uploads(mail)
     tickets.add_reply(ticket, body=_text(mail, refused), actor=author, now=now, staff=staff,
                       channel=Channel.EMAIL, email=_email_fields(mail), uploads=uploads)
@@ -211,13 +241,14 @@ def _new_ticket(mail, mailbox, inbound, now, known=None) -> None:
         raise Quarantine(f"sender domain not allowed: {mail.sender.rsplit('@', 1)[-1]}")
     requester = known or contact_for(mail.sender, mail.sender_name, organisation_id=organisation_id, now=now)
     uploads, refused = _uploads(mail)
-    acknowledge = ack_allowed(requester, now)
+    acknowledge = not mail.unverified and ack_allowed(requester, now)
     ticket = tickets.create_ticket(
         requester=requester, subject=_subject(mail), body=_text(mail, refused), actor=requester, now=now,
         channel=Channel.EMAIL, mailbox=mailbox, email=_email_fields(mail), uploads=uploads,
         acknowledge=acknowledge, organisation_id=organisation_id)
     ours = our_addresses()
-    for address in dict.fromkeys(mail.to + mail.cc):
+    unverified = mail.unverified
+    for address in dict.fromkeys(mail.to + mail.cc) if not (ticket.is_confidential or unverified) else ():
         if address in ours or address == requester.email:
             continue
         colleague = user_for(address)
@@ -237,14 +268,8 @@ def _subject(mail) -> str:
 
 
 def html_to_text(html: str) -> str:
-    """Readable text from HTML mail: block ends become line breaks, tags go."""
-    html = re.sub(r"(?i)</(p|h[1-6]|blockquote|table)\s*>", "\n\n", html)
-    html = re.sub(r"(?i)<br\s*/?>|</(div|li|tr)\s*>", "\n", html)
-    text = nh3.clean(html, tags=set(), clean_content_tags={"script", "style", "title"})
-    import html as htmllib
-
-    text = htmllib.unescape(text)
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in text.splitlines())).strip()
+    """Readable text from HTML mail (helpdesk.intake.sanitise.to_text: linear in the size)."""
+    return sanitise.to_text(html)
 
 
 def _text(mail, refused=()) -> str:
@@ -259,7 +284,8 @@ def _email_fields(mail) -> dict:
     reply = None if FORWARDED.match(mail.subject) else latest_reply(mail.text.strip())
     return {"email_message_id": mail.message_id,
             "headers": {k: v[:2000] for k, v in mail.headers.items() if k in KEPT_HEADERS},
-            "body_html": mail.html, "body_reply": reply}
+            "body_html": mail.html, "body_html_safe": sanitise.stored(mail.html), "body_reply": reply,
+            "sender_unverified": mail.unverified}
 
 
 def _uploads(mail):

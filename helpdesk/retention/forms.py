@@ -1,14 +1,13 @@
 """Forms for retention rules, legal holds and disclosure exports."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..admin.forms import AdminForm, WholeNumberField, one_of, pick, strip
 from ..admin.queries import organisation_choices
-from ..forms import choices
+from ..forms import FlaskForm, choices
 from ..tickets.labels import TYPE_LABELS
 from ..tickets.models import TicketType
 from .labels import ACTION_HINTS, ACTION_LABELS, DISCLOSURE_FIELDS

@@ -124,6 +124,7 @@ def pseudonymise_tickets(ids, *, person_id: int, now, reference: str) -> Leftove
         _replace_people(part, people, person_id)
         db.session.execute(sa.update(Message).where(Message.ticket_id.in_(part)).values(
             body=REDACTED, body_html=_redacted_if_set(Message.body_html),
+            body_html_safe=_redacted_if_set(Message.body_html_safe),
             body_reply=_redacted_if_set(Message.body_reply), headers=sa.null(), email_message_id=None,
         ).execution_options(synchronize_session=False))
         db.session.execute(sa.update(Ticket).where(Ticket.id.in_(part)).values(

@@ -1,11 +1,10 @@
 """The one satisfaction question: a score from 1 to 5 and an optional comment."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..forms import choices
+from ..forms import FlaskForm, choices
 
 SCORE_CHOICES = [
     (1, _l("1 – Mycket missnöjd")),

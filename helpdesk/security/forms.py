@@ -4,7 +4,6 @@ from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField,
     SubmitField, TextAreaField,
@@ -12,7 +11,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import choices
+from ..forms import FlaskForm, choices
 from .labels import ART34_LABELS, DIMENSION_LABELS, MSB_LABELS, RISK_LABELS, SUBMISSION_LABELS
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")

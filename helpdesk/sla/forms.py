@@ -1,9 +1,10 @@
 """The agent's form for the reason of a breach."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
+
+from ..forms import FlaskForm
 
 
 class BreachReasonForm(FlaskForm):

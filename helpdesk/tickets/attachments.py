@@ -3,6 +3,7 @@
 import hashlib
 import mimetypes
 import os
+import unicodedata
 from dataclasses import dataclass
 
 from flask import current_app
@@ -31,16 +32,34 @@ def storage_root() -> str:
         current_app.instance_path, "attachments")
 
 
+def _windows_name(name: str) -> str:
+    """The name as Windows would save it: no control or invisible format characters (soft hyphen,
+    zero-width space, bidi marks), no alternate data stream (x.exe::$DATA), no trailing dots or spaces."""
+    name = "".join(ch for ch in (name or "") if unicodedata.category(ch) not in ("Cc", "Cf"))
+    name = name.split(":", 1)[0] or name
+    end = len(name)
+    while end and (name[end - 1] == "." or name[end - 1].isspace()):
+        end -= 1
+    return name[:end]
+
+
 def clean_filename(name: str) -> str:
-    """A file name without path parts or control characters."""
+    """A file name without path parts, control or invisible characters, or trailing dots and spaces."""
     name = os.path.basename((name or "").replace("\\", "/")).strip()
+    name = _windows_name(name)
     name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"|?*')
     return name[:200] or "bilaga"
 
 
+def extension(filename: str) -> str:
+    """The extension a desktop would act on, after the same normalisation (NFKC, case) for comparison."""
+    name = _windows_name(unicodedata.normalize("NFKC", os.path.basename((filename or "").replace("\\", "/"))))
+    return name.rsplit(".", 1)[-1].casefold() if "." in name else ""
+
+
 def check_upload(filename: str, size: int) -> None:
     """Refuse a forbidden type or an oversized file with a clear message."""
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    ext = extension(filename)  # "x.exe.", "x.exe ", "x.ex\u00ade" are .exe too
     if ext in current_app.config["ATTACHMENT_FORBIDDEN_EXTENSIONS"]:
         raise AttachmentRefused(_("Filtypen .%(ext)s får inte bifogas (%(name)s).", ext=ext, name=filename))
     limit = current_app.config["ATTACHMENT_MAX_BYTES"]

@@ -1,14 +1,13 @@
 """Forms of the ticket pages, the queue and the phone log."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField, HiddenField, IntegerField, MultipleFileField, RadioField, SelectField,
     StringField, SubmitField, TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms import choices
+from ..forms import FlaskForm, choices
 from .labels import IMPACT_CHOICES, STATUS_LABELS, URGENCY_CHOICES
 
 SUBJECT = [DataRequired(_l("Skriv en kort rubrik.")), Length(max=200, message=_l("Högst 200 tecken."))]

@@ -180,7 +180,11 @@ class Message(db.Model):
     channel: Mapped[str] = mapped_column(sa.String(16), default=Channel.WEB)
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     body: Mapped[str] = mapped_column(sa.Text)  # plain text as written or received
-    body_html: Mapped[str | None] = mapped_column(sa.Text)  # raw; sanitised on display
+    body_html: Mapped[str | None] = mapped_column(sa.Text)  # raw, as received
+    # Cleaned once at intake (helpdesk.intake.sanitise); shown as is, never cleaned during a page view.
+    body_html_safe: Mapped[str | None] = mapped_column(sa.Text)
+    # E-mail whose sender our mail server could not verify (DMARC/SPF/DKIM, helpdesk.intake.authres).
+    sender_unverified: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     body_reply: Mapped[str | None] = mapped_column(sa.Text)  # e-mail: the new part, without quotes
     email_message_id: Mapped[str | None] = mapped_column(sa.String(998), index=True)
     headers: Mapped[dict | None] = mapped_column(sa.JSON)

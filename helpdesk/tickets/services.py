@@ -101,11 +101,12 @@ def raised_priority(priority: int, system, type) -> tuple[int, bool]:
 
 
 def _add_message(ticket, *, body, kind, author, channel, now, uploads=(), body_html=None,
-                 body_reply=None, email_message_id=None, headers=None) -> Message:
+                 body_reply=None, email_message_id=None, headers=None, body_html_safe=None,
+                 sender_unverified=False) -> Message:
     message = Message(
         ticket=ticket, kind=kind, channel=channel, author_id=getattr(author, "id", None),
         body=body or "", body_html=body_html, body_reply=body_reply, email_message_id=email_message_id,
-        headers=headers, created_at=now,
+        headers=headers, created_at=now, body_html_safe=body_html_safe, sender_unverified=sender_unverified,
     )
     db.session.add(message)
     db.session.flush()

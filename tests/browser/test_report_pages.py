@@ -20,7 +20,8 @@ def test_report_page_is_accessible_and_draws_its_charts(as_user, axe_source):
     page = as_user("admin")
     problems = watch_console(page)
     page.goto(MONTH)
-    page.wait_for_load_state("networkidle")
+    # Until every image has loaded or failed (complete), however long that takes: no network-idle heuristic.
+    page.wait_for_function("() => Array.from(document.images).every(i => i.complete)", timeout=0)
     sizes = page.evaluate("() => Array.from(document.images).map(i => [i.getAttribute('src'), i.naturalWidth])")
     assert len(sizes) == 5 and all(width > 0 for _src, width in sizes), sizes
     check(page, "report-monthly", axe_source)

@@ -6,10 +6,17 @@ as an application/ms-tnef attachment) and email_reply_parser holds bodies withou
 headers (wrapped as the body of a plain mail). Also read by benchmarks/intake.py.
 """
 
+import os
 from email.message import EmailMessage
 from pathlib import Path
 
-CORPUS = Path(__file__).parents[2].parent / "shared" / "corpus"
+import pytest
+
+# HELPDESK_TEST_CORPUS names the folder; by default ../shared/corpus next to the project.
+CORPUS = Path(os.environ.get("HELPDESK_TEST_CORPUS") or Path(__file__).parents[2].parent / "shared" / "corpus")
+# CI sets HELPDESK_REQUIRE_CORPUS=1: there a missing or empty corpus fails instead of skipping.
+REQUIRED = os.environ.get("HELPDESK_REQUIRE_CORPUS", "") not in ("", "0")
+MINIMUM_FILES = 400
 NOT_MAIL = {"SOURCE.txt", "README.md", "README"}
 TEST_SOURCES = {".rb", ".py"}
 REPLY_BODIES = "email_reply_parser/test/emails/"
@@ -19,6 +26,32 @@ def corpus_files() -> list[Path]:
     """Every corpus file that stands for a mail, in a stable order."""
     return sorted(p for p in CORPUS.rglob("*")
                   if p.is_file() and p.name not in NOT_MAIL and p.suffix not in TEST_SOURCES)
+
+
+def corpus_problem() -> str | None:
+    """Why the corpus cannot be used, or None when it is there."""
+    if not CORPUS.is_dir():
+        return f"the mail corpus is not at {CORPUS} (set HELPDESK_TEST_CORPUS)"
+    found = len(corpus_files())
+    if found < MINIMUM_FILES:
+        return f"the mail corpus at {CORPUS} holds {found} mail files, fewer than {MINIMUM_FILES}"
+    return None
+
+
+def require_corpus() -> None:
+    """Skip the calling test with the reason when the corpus is missing; fail instead under
+    HELPDESK_REQUIRE_CORPUS=1 (CI), where corpus tests must never pass by running nothing."""
+    problem = corpus_problem()
+    if problem is None:
+        return
+    if REQUIRED:
+        pytest.fail(f"{problem}; HELPDESK_REQUIRE_CORPUS=1 requires it", pytrace=False)
+    pytest.skip(f"{problem}; corpus tests skipped")
+
+
+def cases(names: list) -> list:
+    """Parameters for a test over corpus files: never an empty list, which would pass silently."""
+    return names or [pytest.param(None, id="corpus-missing")]
 
 
 def name_of(path: Path) -> str:

@@ -122,15 +122,15 @@ def test_sigkill_at_random_moments_loses_and_doubles_nothing(sqlite_run, crash_d
         while kills < KILLS and _count(inbox):
             before = _count(processed)
             process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
-            deadline = time.monotonic() + 60
-            while _count(processed) == before and process.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.02)  # killed only once it is at work
+            # Killed only once it is at work (a file moved to processed/), however slow the machine: no deadline.
+            while _count(processed) == before and process.poll() is None:
+                time.sleep(0.02)
             time.sleep(rng.uniform(0.2, 1.5))
             if process.poll() is None:
                 os.kill(process.pid, signal.SIGKILL)
                 kills += 1
             assert process.wait() in (0, -signal.SIGKILL), (tmp_path / "runs.log").read_text()[-3000:]
-            assert _count(processed) > before, "no progress within a minute"
+            assert _count(processed) > before, "the run ended without taking in a single file"
         assert kills >= 5
         finished = subprocess.run(command, env=env, stdout=log, stderr=log, timeout=120)
     assert finished.returncode == 0, (tmp_path / "runs.log").read_text()[-3000:]

@@ -9,7 +9,7 @@ from helpdesk.intake.services import ingest
 from helpdesk.notifications.models import OutboundMessage
 from helpdesk.tickets.models import Attachment, Message, MessageKind, Status, Ticket
 from tests.intake.builders import mail
-from tests.intake.corpus import CORPUS, tnef_mail
+from tests.intake.corpus import CORPUS, require_corpus, tnef_mail
 
 CRLF = "\r\n"
 
@@ -162,6 +162,7 @@ def test_windows_1252_body_with_dash_and_euro(session, clock):
 
 
 def test_winmail_dat_is_unpacked_into_attachments(session, clock):
+    require_corpus()
     stream = (CORPUS / "tnefparse/tests/examples/umlaut.tnef").read_bytes()
     result = take(session, tnef_mail(stream, message_id="<tnef-umlaut@exempelby.se>", subject="Bilder från mötet"),
                   clock)

@@ -71,7 +71,7 @@ def test_pseudonymising_leaves_no_trace_of_the_person_or_the_texts(users, clock,
     secret = "Personnummer 19800101-1234 står i loggen"
     ticket = closed_ticket(anna, closed_at=OLD_CLOSE, subject="Anna Lindqvist kan inte logga in", body=secret,
                            uploads=[("anna.txt", b"anna-secret-bytes-77")], email={
-                               "body_html": f"<p>{secret}</p>", "headers": {"From": "anna@exempelby.se"},
+                               "body_html": f"<p>{secret}</p>", "body_html_safe": f"<p>{secret}</p>", "headers": {"From": "anna@exempelby.se"},
                                "email_message_id": "abc@exempelby.se"})
     services.add_participant(ticket, fatima.id)
     services.change_status(ticket, "open", actor=erik, now=OLD_CLOSE)

@@ -32,6 +32,7 @@ from imapclient import DELETED, SEEN, IMAPClient
 
 from ...netguard import refuse_remote_in_tests
 from ..models import MailChannel
+from ..swallowed import note
 from . import register, secret
 
 log = logging.getLogger(__name__)
@@ -119,7 +120,8 @@ class ImapFetcher:
             return
         try:
             client.logout()
-        except Exception:  # the server or the network went away: close our end only
+        except Exception as error:  # the server or the network went away: close our end only
+            note("imap.logout", error)
             try:
                 client.shutdown()
             except OSError:
