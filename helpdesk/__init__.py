@@ -21,6 +21,9 @@ def create_app(test_config=None, *, clock=None):
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    from .limits import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # every <int:…> in a URL is bounded (issue 8)
     config.load(app, test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "helpdesk" / "translations"))

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..forms import choices
 from ..tickets.loaders import get_ticket_or_404
 from ..tickets.pages import find_person
+from ..limits import int_arg
 from . import labels, queries, services
 from .forms import AccessRequestForm, DecisionForm, IntervalForm, ProvisionForm, ReviewItemForm, RevokeForm
 from .models import AccessGrant, AccessRequest, AccessReview, AccessReviewItem, RequestStatus
@@ -75,8 +76,8 @@ def new_request():
     form.system_id.choices = choices([(0, _("Välj ett system"))] + system_choices(search, unknown=False))
     if request.method == "GET":
         form.person.data = current_user.username  # for oneself unless changed
-        if request.args.get("system", "").isdigit():
-            form.system_id.data = int(request.args["system"])
+        if int_arg("system") is not None:
+            form.system_id.data = int_arg("system")
         return render_template("access/request_form.html", form=form, search=search)
     status, created = _run(form, lambda now: services.request_access(
         system=db.session.get(System, form.system_id.data), user=find_person(form.person.data),
@@ -97,7 +98,7 @@ def load_request(request_id) -> AccessRequest:
     if access_request.ticket_id is None:  # the ticket is destroyed (retention): the system's people only
         load_system(access_request.system_id, Permission.ACCESS_VIEW)
     else:
-        get_ticket_or_404(access_request.ticket_id, Permission.TICKET_VIEW)
+        get_ticket_or_404(access_request.ticket_id, Permission.TICKET_VIEW, via="access-request")
     return access_request
 
 
@@ -141,7 +142,7 @@ def provision(request_id):
     access_request = load_request(request_id)
     if access_request.ticket_id is None:
         abort(403)
-    get_ticket_or_404(access_request.ticket_id, Permission.TICKET_WORK)
+    get_ticket_or_404(access_request.ticket_id, Permission.TICKET_WORK, via="access-request")
     form = ProvisionForm()
     status, _grant = _run(form, lambda now: services.provision_grant(access_request, actor=current_user, now=now))
     if status is None:

@@ -4,13 +4,13 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, StringField, SubmitField
+from wtforms import BooleanField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..catalogue.labels import TIER_LABELS
 from ..catalogue.models import SERVICE_TIERS
 from ..errors import InvalidField
-from ..forms import choices
+from ..forms import BoundedIntegerField, choices
 from ..sla.admin import MAX_TARGET, PRIORITIES, TARGETS, WEEKDAYS, check_warnings, clean_spans
 from ..sla.labels import ACTION_LABELS, CLOCK_LABELS, TARGET_LABELS, WEEKDAY_LABELS
 from ..tickets.labels import PRIORITY_LABELS, STATUS_LABELS
@@ -86,7 +86,7 @@ class CalendarExceptionForm(AdminForm):
 
 
 class ShortDaysForm(FlaskForm):
-    year = IntegerField()
+    year = BoundedIntegerField()
 
 
 # Service levels

@@ -1,6 +1,5 @@
 """The audit log viewer (administrators and security officers): filters, keyset paging, CSV export."""
 
-import csv
 import io
 import json
 
@@ -16,6 +15,8 @@ from ..auth.permissions import Permission, can
 from ..clock import local, utcnow
 from ..database import unit_of_work
 from ..web import client_address
+from ..limits import int_arg
+from ..spreadsheet import csv_writer
 from . import queries
 from .services import record
 
@@ -72,8 +73,8 @@ def log():
     form, flt = _filter()
     if flt is None:
         return render_template("audit/log.html", form=form, rows=[], older=None, newer=None, args={}), 400
-    rows, older, newer = queries.page(flt, before=request.args.get("before", type=int),
-                                      after=request.args.get("after", type=int), size=PAGE)
+    rows, older, newer = queries.page(flt, before=int_arg("before"),
+                                      after=int_arg("after"), size=PAGE)
     return render_template("audit/log.html", form=form, rows=rows, older=older, newer=newer, args=flt.args())
 
 
@@ -91,7 +92,7 @@ def export():
 
 def _csv(flt):
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+    writer = csv_writer(out, delimiter=";")  # no formulas (issue 8, finding 16)
     writer.writerow(CSV_COLUMNS)
     yield "\ufeff" + _take(out)
     for n, (entry, username, name) in enumerate(queries.all_rows(flt), start=1):

@@ -20,6 +20,7 @@ from ..tickets.loaders import uploads_from
 from ..tickets.models import TicketType
 from ..tickets.pages import system_or_none
 from ..tickets.queries import my_tickets
+from ..limits import int_arg
 
 bp = Blueprint("portal", __name__)
 
@@ -43,8 +44,8 @@ def new_ticket():
     search = request.args.get("q", "")[:100]
     form = ReportForm()
     form.system_id.choices = choices(system_choices(search))
-    if request.method == "GET" and request.args.get("system", "").isdigit():
-        form.system_id.data = int(request.args["system"])
+    if request.method == "GET" and int_arg("system") is not None:
+        form.system_id.data = int_arg("system")
     if form.validate_on_submit():
         try:
             uploads = uploads_from()

@@ -3,11 +3,10 @@
 The blueprint also carries the ticket pages of this domain (views_ticket.py).
 """
 
-import csv
 import io
 from itertools import islice
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -21,6 +20,8 @@ from ..errors import DomainError
 from ..extensions import db
 from ..tickets.labels import TYPE_LABELS
 from ..web import client_address
+from ..limits import int_arg
+from ..spreadsheet import csv_writer
 from . import queries, services
 from .forms import RuleForm
 from .labels import ACTION_LABELS, RUN_STATUS_LABELS
@@ -108,7 +109,7 @@ def approve(rule_id):
 def runs():
     """The protocols, newest first."""
     require_admin()
-    before = request.args.get("before", type=int)
+    before = int_arg("before")
     items, next_before = queries.runs_page(before=before, size=PAGE)
     return render_template("retention/runs.html", items=items, next_before=next_before, before=before)
 
@@ -141,7 +142,7 @@ PROTOCOL_COLUMNS = ("protokoll", "organisation", "ärendetyp", "åtgärd", "besl
 
 def _protocol_csv(run_id):
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+    writer = csv_writer(out, delimiter=";")  # no formulas (issue 8, finding 16)
 
     def flush():
         text = out.getvalue()

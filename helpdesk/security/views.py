@@ -1,6 +1,5 @@
 """Security incidents: the employee's report form, the register, and the incident page."""
 
-import csv
 import io
 
 import sqlalchemy as sa
@@ -20,6 +19,7 @@ from ..org.models import Department, Organisation
 from ..tickets.loaders import get_ticket_or_404
 from ..tickets.pages import find_person, system_or_none
 from ..web import client_address
+from ..spreadsheet import csv_writer
 from . import queries, services
 from .forms import (
     Art34Form, ClassifyForm, GdprForm, HandledForm, ReportIncidentForm, SignificanceForm, SubmissionForm,
@@ -74,7 +74,7 @@ def register_csv():
     if not can(current_user, Permission.SECURITY_REGISTER):
         abort(403)
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+    writer = csv_writer(out, delimiter=";")  # no formulas (issue 8, finding 16)
     writer.writerow(queries.REGISTER_COLUMNS)
     for row in queries.breach_register(current_user):
         writer.writerow(row)
@@ -88,7 +88,7 @@ def load(incident_id, permission):
     incident = db.session.get(SecurityIncident, incident_id)
     if incident is None:
         abort(404)
-    get_ticket_or_404(incident.ticket_id, permission)  # hidden: 404, read-only: 403
+    get_ticket_or_404(incident.ticket_id, permission, via="security-incident")  # hidden: 404, read-only: 403
     return incident
 
 
