@@ -38,6 +38,9 @@ def create_app(test_config=None, *, clock=None):
     csrf.init_app(app)
     babel.init_app(app, locale_selector=web.select_locale)
     web.init_app(app)
+    from .auth import routes
+
+    routes.init_app(app)  # every route's declared permission is enforced (helpdesk.auth.routes)
 
     from .access.views import bp as access_bp
     from .admin.views import bp as admin_bp

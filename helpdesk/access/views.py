@@ -15,11 +15,13 @@ from ..forms import choices
 from ..tickets.loaders import get_ticket_or_404
 from ..tickets.pages import find_person
 from ..limits import int_arg
+from ..auth.routes import declare, requires, signed_in
 from . import labels, queries, services
 from .forms import AccessRequestForm, DecisionForm, IntervalForm, ProvisionForm, ReviewItemForm, RevokeForm
 from .models import AccessGrant, AccessRequest, AccessReview, AccessReviewItem, RequestStatus
 
 bp = Blueprint("access", __name__, url_prefix="/access")
+declare(bp, signed_in)  # requests through their ticket, systems through load_system
 
 
 @bp.before_request
@@ -67,6 +69,7 @@ def index():
 
 
 @bp.route("/request", methods=["GET", "POST"])
+@requires(Permission.ACCESS_REQUEST)
 def new_request():
     """Any employee asks for a role in a system, for themselves or someone else."""
     if not can(current_user, Permission.ACCESS_REQUEST):

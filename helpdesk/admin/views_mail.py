@@ -1,7 +1,9 @@
 """Administration of mailboxes, received mail (quarantine) and outgoing mail."""
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..clock import utcnow
 from ..database import unit_of_work
@@ -12,7 +14,8 @@ from ..intake import queries, store
 from ..intake.labels import OUTBOX_STATUS_LABELS, OUTCOME_LABELS
 from ..intake.models import InboundMessage, Mailbox
 from ..notifications.models import OutboundMessage
-from ..auth.permissions import Permission
+from ..auth.permissions import Permission, can
+from ..tickets.models import Ticket
 from ..tickets.forms import EmptyForm
 from ..tickets.loaders import get_ticket_or_404
 from ..limits import int_arg
@@ -47,8 +50,18 @@ def mail_log():
     outcome = request.args.get("outcome", "")
     page = int_arg("page", 1, low=1, high=100000)
     items, has_next = queries.inbound_page(outcome or None, page)
-    return render_template("admin/mail_log.html", items=items, has_next=has_next, page=page,
+    return render_template("admin/mail_log.html", items=items, has_next=has_next, page=page, hidden=_hidden(items),
                            outcome=outcome, outcomes=OUTCOME_LABELS, quarantined=queries.quarantine_count())
+
+
+def _hidden(items) -> set:
+    """Ids of listed mail whose ticket the user may not see: its sender and subject are not shown."""
+    ticket_ids = {i.ticket_id for i in items if i.ticket_id is not None}
+    if not ticket_ids:
+        return set()
+    tickets = db.session.scalars(sa.select(Ticket).where(Ticket.id.in_(ticket_ids), Ticket.is_confidential)).all()
+    hidden = {t.id for t in tickets if not can(current_user, Permission.TICKET_VIEW, t)}
+    return {i.id for i in items if i.ticket_id in hidden}
 
 
 def _inbound(inbound_id, via):

@@ -17,10 +17,12 @@ from ..database import unit_of_work
 from ..web import client_address
 from ..limits import int_arg
 from ..spreadsheet import csv_writer
+from ..auth.routes import declare, requires
 from . import queries
 from .services import record
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
+declare(bp, requires(Permission.AUDIT_VIEW))
 PAGE = 50
 CSV_COLUMNS = ("id", "tid", "användarnamn", "namn", "händelse", "objekttyp", "objekt", "adress", "detaljer")
 

@@ -12,6 +12,7 @@ from ..database import unit_of_work
 from ..web import client_address
 from .forms import LoginForm
 from .services import LoginRefused, authenticate
+from .routes import public, signed_in
 
 bp = Blueprint("auth", __name__)
 
@@ -25,6 +26,7 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public
 def login():
     """Sign in with a local account."""
     if current_user.is_authenticated:
@@ -52,6 +54,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 @login_required
+@signed_in
 def logout():
     """Sign out."""
     with unit_of_work():
@@ -63,6 +66,7 @@ def logout():
 
 
 @bp.route("/language", methods=["POST"])
+@public
 def set_language():
     """Switch the interface language (kept on the account when signed in)."""
     lang = request.form.get("lang", "")

@@ -21,12 +21,15 @@ from ..tickets.models import TicketType
 from ..tickets.pages import system_or_none
 from ..tickets.queries import my_tickets
 from ..limits import int_arg
+from ..auth.permissions import Permission
+from ..auth.routes import public, requires, signed_in
 
 bp = Blueprint("portal", __name__)
 
 
 @bp.route("/")
 @login_required
+@signed_in
 def index():
     """Start page: report something, and the user's own tickets."""
     return render_template(
@@ -39,6 +42,7 @@ def index():
 
 @bp.route("/tickets/new", methods=["GET", "POST"])
 @login_required
+@requires(Permission.TICKET_CREATE)
 def new_ticket():
     """Report a fault or a request."""
     search = request.args.get("q", "")[:100]
@@ -68,6 +72,7 @@ def new_ticket():
 
 
 @bp.route("/accessibility")
+@public
 def accessibility():
     """Accessibility statement (tillgänglighetsredogörelse)."""
     return render_template("portal/accessibility.html")

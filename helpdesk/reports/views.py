@@ -11,12 +11,14 @@ from ..extensions import db
 from ..org.models import Organisation
 from ..security.labels import DEADLINE_LABELS, MSB_LABELS
 from ..limits import MAX_ID, int_arg
+from ..auth.routes import declare, requires
 from . import charts, exports, formatting, queries
 from .definitions import BREAKDOWN_FIGURES, BREAKDOWNS, DIMENSIONS, FIGURES, POPULATIONS, TERMS, TREND_FIGURES
 from .months import InvalidMonth, Month, parse_month
 from .report import arrivals, channel_rows, goal_percent, label_of, monthly_report, scope_description, trend_only
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+declare(bp, requires(Permission.REPORT_VIEW))
 PAGE_SIZE = 100
 
 

@@ -22,12 +22,14 @@ from ..tickets.labels import TYPE_LABELS
 from ..web import client_address
 from ..limits import int_arg
 from ..spreadsheet import csv_writer
+from ..auth.routes import declare, requires, signed_in
 from . import queries, services
 from .forms import RuleForm
 from .labels import ACTION_LABELS, RUN_STATUS_LABELS
 from .models import RetentionRule, RetentionRun
 
 bp = Blueprint("retention", __name__)
+declare(bp, signed_in)
 PAGE = 50
 SHOWN = 1000  # ticket numbers listed on the approval page; the count covers them all
 
@@ -56,6 +58,7 @@ def require_admin():
 
 
 @bp.route("/admin/retention/")
+@requires(Permission.ADMIN_MANAGE)
 def rules():
     """Every rule with how many tickets it reaches today."""
     require_admin()
@@ -66,6 +69,7 @@ def rules():
 
 
 @bp.route("/admin/retention/new", methods=["GET", "POST"])
+@requires(Permission.ADMIN_MANAGE)
 def new_rule():
     require_admin()
     form = RuleForm()
@@ -74,6 +78,7 @@ def new_rule():
 
 
 @bp.route("/admin/retention/<int:rule_id>", methods=["GET", "POST"])
+@requires(Permission.ADMIN_MANAGE)
 def edit_rule(rule_id):
     require_admin()
     rule = db.get_or_404(RetentionRule, rule_id)
@@ -83,6 +88,7 @@ def edit_rule(rule_id):
 
 
 @bp.route("/admin/retention/<int:rule_id>/approve", methods=["GET", "POST"])
+@requires(Permission.ADMIN_MANAGE)
 def approve(rule_id):
     """Preview what a rule reaches now (a dry run) and approve carrying it out."""
     require_admin()
@@ -106,6 +112,7 @@ def approve(rule_id):
 
 
 @bp.route("/admin/retention/runs")
+@requires(Permission.ADMIN_MANAGE)
 def runs():
     """The protocols, newest first."""
     require_admin()
@@ -115,6 +122,7 @@ def runs():
 
 
 @bp.route("/admin/retention/runs/<int:run_id>")
+@requires(Permission.ADMIN_MANAGE)
 def run(run_id):
     require_admin()
     item = db.get_or_404(RetentionRun, run_id)
@@ -123,6 +131,7 @@ def run(run_id):
 
 @bp.route("/admin/retention/runs.csv")
 @bp.route("/admin/retention/runs/<int:run_id>.csv")
+@requires(Permission.ADMIN_MANAGE)
 def runs_csv(run_id=None):
     """The protocol as CSV, one line per handled ticket (a run that reached none has one line without)."""
     require_admin()

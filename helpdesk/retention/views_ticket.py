@@ -13,12 +13,14 @@ from ..tickets.labels import MESSAGE_KIND_LABELS
 from ..tickets.loaders import get_ticket_or_404
 from ..tickets.queries import conversation
 from ..web import client_address
+from ..auth.routes import signed_in
 from . import disclosure, queries, services
 from .forms import DisclosureForm, HoldForm
 from .views import bp
 
 
 @bp.route("/tickets/<int:number>/hold", methods=["GET", "POST"])
+@signed_in  # the ticket first (404 when hidden), then LEGAL_HOLD (403) below
 def hold(number):
     """Place or lift the ticket's legal hold (administrators and security officers)."""
     ticket = get_ticket_or_404(number, Permission.TICKET_VIEW, via="legal-hold")

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..forms import choices as as_choices
 from ..org.models import SupportGroup
 from ..limits import bounded_int, int_arg
+from ..auth.routes import declare, requires, signed_in
 from . import attachments as files
 from . import services
 from .forms import (
@@ -30,6 +31,7 @@ from .queries import QueueFilter, load_ticket, queue_page
 from . import pages
 
 bp = Blueprint("tickets", __name__)
+declare(bp, signed_in)  # each ticket route checks its ticket through get_ticket_or_404
 
 
 @bp.before_request
@@ -193,6 +195,7 @@ def _int_arg(name):
 
 
 @bp.route("/queue")
+@requires(Permission.QUEUE_VIEW)
 def queue():
     """The agent's queue, sorted by due time, with filters and paging."""
     if not can(current_user, Permission.QUEUE_VIEW):
@@ -218,6 +221,7 @@ def queue():
 
 
 @bp.route("/queue/assign", methods=["POST"])
+@requires(Permission.QUEUE_VIEW)
 def bulk_assign():
     """Assign the ticked tickets to one agent."""
     if not can(current_user, Permission.QUEUE_VIEW):
@@ -251,6 +255,7 @@ def _same_site(url):
 
 
 @bp.route("/phone", methods=["GET", "POST"])
+@requires(Permission.PHONE_LOG)
 def phone():
     """Log a phone call as a ticket on behalf of the caller."""
     if not can(current_user, Permission.PHONE_LOG):

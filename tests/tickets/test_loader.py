@@ -111,11 +111,14 @@ def test_mail_admin_of_confidential_ticket_follows_the_ticket(client, auth, sess
     auth.login("admin")
     assert client.get(f"/admin/mail/{item.id}").status_code == 200  # an ordinary ticket: fine, not audited
     assert reads(session, item.ticket_id) == []
+    assert "Konstigt mejl med länk" in client.get("/admin/mail").get_data(as_text=True)
     raise_to_incident(session.get(Ticket, item.ticket_id), actor=users["ines"], now=clock.now())
     session.commit()
     for url in (f"/admin/mail/{item.id}", f"/admin/mail/{item.id}/raw"):
         assert client.get(url).status_code == 404, url
     assert client.post(f"/admin/mail/{item.id}/reimport").status_code == 404
+    listed = client.get("/admin/mail").get_data(as_text=True)  # the list hides sender and subject
+    assert "Konstigt mejl med länk" not in listed and "Konfidentiellt ärende" in listed
     assert reads(session, item.ticket_id) == []
 
 
