@@ -22,13 +22,16 @@ matched endpoint's declaration and enforces it before any blueprint hook or view
 answers 403 without the permissions. An endpoint without a declaration is refused (403,
 logged as an error), and tests/auth/test_routes.py fails naming it, so a new route cannot
 forget its permission. ``requires`` takes global permissions only (``can(user, p)`` without an
-object); per-object rights stay in the loaders that every read goes through.
+object); per-object rights stay in the loaders that every read goes through. A route whose URL
+names a ticket (``<int:number>``) must load it through ``tickets.loaders.get_ticket_or_404``:
+if its view answers without having done so, the guard logs an error and answers 404 instead.
 """
 
 import logging
 from dataclasses import dataclass
 
-from flask import abort, current_app, request
+from flask import abort, current_app, g, request
+from werkzeug.exceptions import NotFound
 from flask_login import current_user
 
 from ..extensions import login_manager
@@ -117,5 +120,15 @@ def init_app(app):
         if access.allows(current_user):
             return None
         if not current_user.is_authenticated:
+            g.sent_to_login = True
             return login_manager.unauthorized()
         abort(403)
+
+    @app.after_request
+    def ticket_went_through_the_loader(response):
+        number = (request.view_args or {}).get("number")
+        if (number is None or response.status_code >= 400 or g.get("ticket_loaded") == number
+                or g.get("sent_to_login")):
+            return response
+        log.error("route %s answered for ticket %s without get_ticket_or_404; refused", request.endpoint, number)
+        return current_app.make_response(current_app.handle_http_exception(NotFound()))

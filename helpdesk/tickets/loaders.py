@@ -17,7 +17,7 @@ channel and the address themselves. Call it outside a unit of work: it commits t
 
 from dataclasses import dataclass
 
-from flask import abort, request
+from flask import abort, g, request
 from flask_login import current_user
 
 from ..auth.permissions import Permission, ticket_permissions
@@ -68,12 +68,14 @@ def get_ticket_or_404(number: int, permission: Permission, *, via: str = "web"):
     from ..web import client_address
 
     try:
-        return read_ticket(number, permission, actor=current_user, via=via, address=client_address(),
-                           path=request.path)
+        ticket = read_ticket(number, permission, actor=current_user, via=via, address=client_address(),
+                             path=request.path)
     except TicketNotFound:
         abort(404)
     except TicketForbidden:
         abort(403)
+    g.ticket_loaded = ticket.id  # helpdesk.auth.routes checks that a ticket URL came through here
+    return ticket
 
 
 @dataclass

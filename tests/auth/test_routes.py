@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from helpdesk import create_app
 from helpdesk.access import services as access_services
 from helpdesk.auth.permissions import Permission, can
-from helpdesk.auth.routes import access_of, requires
+from helpdesk.auth.routes import access_of, requires, signed_in
 from helpdesk.extensions import db
 from helpdesk.intake.models import InboundMessage, Mailbox
 from helpdesk.intake.services import ingest
@@ -33,7 +33,7 @@ def test_every_route_declares_its_permission(app):
     assert missing == [], f"routes without a declared permission (see helpdesk/auth/routes.py): {missing}"
 
 
-def test_the_declaration_is_what_enforces(app, auth, tmp_path):
+def test_the_declaration_is_what_enforces(app, tmp_path, users, clock, session):
     """A route whose body checks nothing is still closed by its declaration; an undeclared one is refused."""
     probe = create_app(app_config(app.config["DATABASE_URL"], tmp_path), clock=app.extensions["helpdesk.clock"])
 
@@ -46,11 +46,19 @@ def test_the_declaration_is_what_enforces(app, auth, tmp_path):
     def undeclared():
         return "inne"
 
+    @probe.route("/tickets/<int:number>/probe")
+    @signed_in
+    def ticket_without_loader(number):
+        return "inne"
+
+    own = f.ticket(users["anna"], now=clock.now())
+    session.commit()
     client = probe.test_client()
     assert client.get("/probe/declared").status_code == 302  # to the login
     client.post("/login", data={"username": "anna", "password": "demo"})
     assert client.get("/probe/declared").status_code == 403
     assert client.get("/probe/undeclared").status_code == 403
+    assert client.get(f"/tickets/{own.id}/probe").status_code == 404  # a ticket URL that skipped the loader
     client.post("/logout")
     client.post("/login", data={"username": "admin", "password": "demo"})
     assert client.get("/probe/declared").get_data(as_text=True) == "inne"
