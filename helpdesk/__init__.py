@@ -42,6 +42,9 @@ def create_app(test_config=None, *, clock=None):
         template_folder=str(resource("templates")),
         static_folder=str(resource("static")),
     )
+    from .limits import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # every <int:…> in a URL is bounded (issue 8)
     config.load(app, test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PACKAGE / "translations"))
@@ -56,6 +59,9 @@ def create_app(test_config=None, *, clock=None):
     csrf.init_app(app)
     babel.init_app(app, locale_selector=web.select_locale)
     web.init_app(app)
+    from .auth import routes
+
+    routes.init_app(app)  # every route's declared permission is enforced (helpdesk.auth.routes)
 
     from .access.views import bp as access_bp
     from .admin.views import bp as admin_bp

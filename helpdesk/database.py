@@ -1,6 +1,7 @@
 """Transactions, column types and per-dialect set-up."""
 
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -32,15 +33,47 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC)
 
 
+# How long a writer waits for another one. Writes are short (one request's changes); a queue
+# of them on a busy morning must still fit, and a writer that waited this long gets an error.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+# Set while unit_of_work() opens a transaction: SQLite then begins it IMMEDIATE.
+_WRITING: ContextVar[bool] = ContextVar("helpdesk_writing", default=False)
+
+
 @contextmanager
 def unit_of_work():
-    """One transaction: commit on success, roll back on any error."""
+    """One transaction: commit on success, roll back on any error.
+
+    On SQLite the transaction starts with ``BEGIN IMMEDIATE``: it takes the write lock at
+    once, waiting up to the busy timeout for another writer, instead of starting as a reader
+    and failing with "database is locked" when it first writes after someone else committed
+    (SQLite cannot upgrade a stale read snapshot and does not wait in that case). A read
+    transaction the request already opened (the signed-in user, the ticket) is ended first;
+    what was loaded in it is reloaded inside the write transaction. Reads outside a unit of
+    work stay plain deferred transactions, so pages never queue behind writers.
+    """
+    session = db.session
+    _start_write(session())
+    token = _WRITING.set(True)
     try:
-        yield db.session
-        db.session.commit()
+        yield session
+        session.commit()
     except BaseException:
-        db.session.rollback()
+        session.rollback()
         raise
+    finally:
+        _WRITING.reset(token)
+
+
+def _start_write(session):
+    """End a deferred SQLite read transaction so the next one can begin IMMEDIATE."""
+    if not session.in_transaction() or not is_sqlite():
+        return
+    connection = session.connection()
+    if connection.in_nested_transaction() or connection.info.get("sqlite_begin") != "DEFERRED":
+        return  # already writing, or a test's savepoint inside an outer transaction
+    session.commit()  # nothing to write here: all writes go through unit_of_work
 
 
 def is_sqlite() -> bool:
@@ -55,14 +88,18 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        # First, so that everything after it (switching to WAL takes a lock too) waits for
+        # other writers instead of failing with "database is locked".
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
 
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        mode = "IMMEDIATE" if _WRITING.get() else "DEFERRED"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+        conn.info["sqlite_begin"] = mode

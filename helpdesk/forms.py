@@ -1,9 +1,12 @@
 """Helpers shared by every domain's forms, and the form base class every form derives from."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm as _FlaskForm
+from wtforms import IntegerField
 from wtforms.fields import HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
+from .limits import MAX_ID
 from .textnorm import multi_line, single_line
 
 
@@ -29,3 +32,13 @@ class FlaskForm(_FlaskForm):
             if normalise is not None:
                 options = dict(options, filters=(normalise, *unbound_field.kwargs.get("filters", ())))
             return super().bind_field(form, unbound_field, options)
+
+
+class BoundedIntegerField(IntegerField):
+    """An IntegerField that refuses numbers beyond what the database holds (MAX_ID)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and abs(self.data) > MAX_ID:
+            self.data = None
+            raise ValueError(_l("Talet är för stort."))

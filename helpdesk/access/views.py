@@ -14,11 +14,14 @@ from ..extensions import db
 from ..forms import choices
 from ..tickets.loaders import get_ticket_or_404
 from ..tickets.pages import find_person
+from ..limits import int_arg
+from ..auth.routes import declare, requires, signed_in
 from . import labels, queries, services
 from .forms import AccessRequestForm, DecisionForm, IntervalForm, ProvisionForm, ReviewItemForm, RevokeForm
 from .models import AccessGrant, AccessRequest, AccessReview, AccessReviewItem, RequestStatus
 
 bp = Blueprint("access", __name__, url_prefix="/access")
+declare(bp, signed_in)  # requests through their ticket, systems through load_system
 
 
 @bp.before_request
@@ -66,6 +69,7 @@ def index():
 
 
 @bp.route("/request", methods=["GET", "POST"])
+@requires(Permission.ACCESS_REQUEST)
 def new_request():
     """Any employee asks for a role in a system, for themselves or someone else."""
     if not can(current_user, Permission.ACCESS_REQUEST):
@@ -75,8 +79,8 @@ def new_request():
     form.system_id.choices = choices([(0, _("Välj ett system"))] + system_choices(search, unknown=False))
     if request.method == "GET":
         form.person.data = current_user.username  # for oneself unless changed
-        if request.args.get("system", "").isdigit():
-            form.system_id.data = int(request.args["system"])
+        if int_arg("system") is not None:
+            form.system_id.data = int_arg("system")
         return render_template("access/request_form.html", form=form, search=search)
     status, created = _run(form, lambda now: services.request_access(
         system=db.session.get(System, form.system_id.data), user=find_person(form.person.data),
@@ -97,7 +101,7 @@ def load_request(request_id) -> AccessRequest:
     if access_request.ticket_id is None:  # the ticket is destroyed (retention): the system's people only
         load_system(access_request.system_id, Permission.ACCESS_VIEW)
     else:
-        get_ticket_or_404(access_request.ticket_id, Permission.TICKET_VIEW)
+        get_ticket_or_404(access_request.ticket_id, Permission.TICKET_VIEW, via="access-request")
     return access_request
 
 
@@ -141,7 +145,7 @@ def provision(request_id):
     access_request = load_request(request_id)
     if access_request.ticket_id is None:
         abort(403)
-    get_ticket_or_404(access_request.ticket_id, Permission.TICKET_WORK)
+    get_ticket_or_404(access_request.ticket_id, Permission.TICKET_WORK, via="access-request")
     form = ProvisionForm()
     status, _grant = _run(form, lambda now: services.provision_grant(access_request, actor=current_user, now=now))
     if status is None:

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    BooleanField, DateField, HiddenField, IntegerField, PasswordField, RadioField, SelectField,
+    BooleanField, DateField, HiddenField, PasswordField, RadioField, SelectField,
     SelectMultipleField, StringField, SubmitField, TextAreaField,
 )
 from wtforms.validators import (
@@ -12,7 +12,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..auth.models import Role
 from ..catalogue.labels import KLASSA_LEVEL_LABELS, TIER_LABELS
-from ..forms import FlaskForm, choices
+from ..forms import BoundedIntegerField, FlaskForm, choices
 from ..org.models import OrgKind
 from ..errors import InvalidField
 from ..routing.admin import clean_rule_value
@@ -52,7 +52,7 @@ def one_of(label, pairs, message, **kwargs):
     return RadioField(label, choices=choices(pairs), invalid_choice_message=message, **kwargs)
 
 
-class WholeNumberField(IntegerField):
+class WholeNumberField(BoundedIntegerField):
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)

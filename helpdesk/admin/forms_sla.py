@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from ..catalogue.labels import TIER_LABELS
 from ..catalogue.models import SERVICE_TIERS
 from ..errors import InvalidField
-from ..forms import FlaskForm, choices
+from ..forms import BoundedIntegerField, FlaskForm, choices
 from ..sla.admin import MAX_TARGET, PRIORITIES, TARGETS, WEEKDAYS, check_warnings, clean_spans
 from ..sla.labels import ACTION_LABELS, CLOCK_LABELS, TARGET_LABELS, WEEKDAY_LABELS
 from ..tickets.labels import PRIORITY_LABELS, STATUS_LABELS
@@ -85,7 +85,7 @@ class CalendarExceptionForm(AdminForm):
 
 
 class ShortDaysForm(FlaskForm):
-    year = IntegerField()
+    year = BoundedIntegerField()
 
 
 # Service levels

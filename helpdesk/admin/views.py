@@ -15,9 +15,11 @@ from ..database import unit_of_work
 from ..errors import DomainError
 from ..errors import InvalidField
 from ..tickets.labels import CHANNEL_LABELS
+from ..auth.routes import declare, requires
 from . import labels
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+declare(bp, requires(Permission.ADMIN_MANAGE))
 
 
 @bp.before_request

@@ -5,6 +5,7 @@ from flask import abort, render_template, request, url_for
 from ..auth import admin as services
 from ..auth.models import User
 from ..extensions import db
+from ..limits import int_arg
 from . import queries
 from .forms import MIN_PASSWORD, UserForm
 from .views import actor, bp, form_page
@@ -16,8 +17,7 @@ PAGE_SIZE = 50
 def users():
     """Accounts, searchable and a page at a time."""
     text = request.args.get("q", "").strip()[:100]
-    page = request.args.get("page", "1")
-    page = min(int(page), 100000) if page.isdigit() and int(page) > 0 else 1
+    page = int_arg("page", 1, low=1, high=100000)
     items, has_next = queries.users_page(text, page, PAGE_SIZE)
     return render_template("admin/users.html", items=items, q=text, page=page, has_next=has_next)
 

@@ -1,6 +1,5 @@
 """The audit log viewer (administrators and security officers): filters, keyset paging, CSV export."""
 
-import csv
 import io
 import json
 
@@ -16,10 +15,14 @@ from ..clock import local, utcnow
 from ..database import unit_of_work
 from ..forms import FlaskForm
 from ..web import client_address
+from ..limits import int_arg
+from ..spreadsheet import csv_writer
+from ..auth.routes import declare, requires
 from . import queries
 from .services import record
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
+declare(bp, requires(Permission.AUDIT_VIEW))
 PAGE = 50
 CSV_COLUMNS = ("id", "tid", "användarnamn", "namn", "händelse", "objekttyp", "objekt", "adress", "detaljer")
 
@@ -72,8 +75,8 @@ def log():
     form, flt = _filter()
     if flt is None:
         return render_template("audit/log.html", form=form, rows=[], older=None, newer=None, args={}), 400
-    rows, older, newer = queries.page(flt, before=request.args.get("before", type=int),
-                                      after=request.args.get("after", type=int), size=PAGE)
+    rows, older, newer = queries.page(flt, before=int_arg("before"),
+                                      after=int_arg("after"), size=PAGE)
     return render_template("audit/log.html", form=form, rows=rows, older=older, newer=newer, args=flt.args())
 
 
@@ -91,7 +94,7 @@ def export():
 
 def _csv(flt):
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+    writer = csv_writer(out, delimiter=";")  # no formulas (issue 8, finding 16)
     writer.writerow(CSV_COLUMNS)
     yield "\ufeff" + _take(out)
     for n, (entry, username, name) in enumerate(queries.all_rows(flt), start=1):

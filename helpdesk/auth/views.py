@@ -11,6 +11,7 @@ from ..clock import utcnow
 from ..database import unit_of_work
 from ..web import client_address
 from .forms import LoginForm
+from .routes import public, signed_in
 from .services import LoginRefused, LoginThrottled, authenticate
 
 bp = Blueprint("auth", __name__)
@@ -30,6 +31,7 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public
 def login():
     """Sign in with a local account."""
     if current_user.is_authenticated:
@@ -60,6 +62,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 @login_required
+@signed_in
 def logout():
     """Sign out."""
     with unit_of_work():
@@ -71,6 +74,7 @@ def logout():
 
 
 @bp.route("/language", methods=["POST"])
+@public
 def set_language():
     """Switch the interface language (kept on the account when signed in)."""
     lang = request.form.get("lang", "")

@@ -20,12 +20,16 @@ from ..tickets.loaders import uploads_from
 from ..tickets.models import TicketType
 from ..tickets.pages import system_or_none
 from ..tickets.queries import my_tickets
+from ..limits import int_arg
+from ..auth.permissions import Permission
+from ..auth.routes import public, requires, signed_in
 
 bp = Blueprint("portal", __name__)
 
 
 @bp.route("/")
 @login_required
+@signed_in
 def index():
     """Start page: report something, and the user's own tickets."""
     return render_template(
@@ -38,13 +42,14 @@ def index():
 
 @bp.route("/tickets/new", methods=["GET", "POST"])
 @login_required
+@requires(Permission.TICKET_CREATE)
 def new_ticket():
     """Report a fault or a request."""
     search = request.args.get("q", "")[:100]
     form = ReportForm()
     form.system_id.choices = choices(system_choices(search))
-    if request.method == "GET" and request.args.get("system", "").isdigit():
-        form.system_id.data = int(request.args["system"])
+    if request.method == "GET" and int_arg("system") is not None:
+        form.system_id.data = int_arg("system")
     if form.validate_on_submit():
         try:
             uploads = uploads_from()
@@ -67,6 +72,7 @@ def new_ticket():
 
 
 @bp.route("/accessibility")
+@public
 def accessibility():
     """Accessibility statement (tillgänglighetsredogörelse)."""
     return render_template("portal/accessibility.html")

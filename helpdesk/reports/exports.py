@@ -5,12 +5,12 @@ seconds, shares in percent with a decimal point). Excel and PDF are for people:
 times in hours, Swedish labels, the definitions included.
 """
 
-import csv
 import io
 import json
 
 from flask_babel import gettext as _
 
+from ..spreadsheet import SafeDictWriter, safe_workbook
 from .definitions import BREAKDOWNS, COUNT, DIMENSIONS, DURATION, FIGURES, SHARE, TERMS, TOTAL, TREND_FIGURES
 from .formatting import month_name, weekday_name
 from .report import SATISFACTION_FIGURES, Share
@@ -103,7 +103,7 @@ def records(report):
 
 def to_csv(report, *, scope_text="") -> bytes:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer = SafeDictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(records(report))
     return buffer.getvalue().encode("utf-8-sig")  # the mark lets Excel read åäö
@@ -132,9 +132,7 @@ def _heading(figure) -> str:
 
 
 def to_xlsx(report, *, scope_text="") -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
+    book = safe_workbook()  # text cells stay text (issue 8, finding 16)
     sheet = book.create_sheet(_("Nyckeltal"))
     sheet.append([_("SLA-rapport för %(month)s", month=month_name(report.month))])
     sheet.append([report.organisation.name if report.organisation else _("Alla organisationer"), scope_text])

@@ -10,12 +10,15 @@ from ..clock import utcnow
 from ..extensions import db
 from ..org.models import Organisation
 from ..security.labels import DEADLINE_LABELS, MSB_LABELS
+from ..limits import MAX_ID, int_arg
+from ..auth.routes import declare, requires
 from . import charts, exports, formatting, queries
 from .definitions import BREAKDOWN_FIGURES, BREAKDOWNS, DIMENSIONS, FIGURES, POPULATIONS, TERMS, TREND_FIGURES
 from .months import InvalidMonth, Month, parse_month
 from .report import arrivals, channel_rows, goal_percent, label_of, monthly_report, scope_description, trend_only
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+declare(bp, requires(Permission.REPORT_VIEW))
 PAGE_SIZE = 100
 
 
@@ -43,7 +46,7 @@ def _month(text) -> Month:
 
 def _organisation():
     """The organisation asked for (?org=id), or None for all."""
-    org_id = request.args.get("org", type=int)
+    org_id = int_arg("org")
     if not org_id:
         return None
     return db.session.get(Organisation, org_id) or abort(404)
@@ -57,14 +60,14 @@ def _scope(organisation):
 def index():
     """The latest complete month (the one before this)."""
     month = Month.of(utcnow()).shift(-1)
-    return redirect(url_for("reports.monthly", month=month.key, org=request.args.get("org", type=int)))
+    return redirect(url_for("reports.monthly", month=month.key, org=int_arg("org")))
 
 
 @bp.route("/monthly")
 def choose():
     """The month and organisation picked in the form."""
     month = _month(request.args.get("month", ""))
-    return redirect(url_for("reports.monthly", month=month.key, org=request.args.get("org", type=int) or None))
+    return redirect(url_for("reports.monthly", month=month.key, org=int_arg("org") or None))
 
 
 @bp.route("/monthly/<month>")
@@ -91,7 +94,7 @@ def tickets(month):
     if dimension is not None and dimension not in DIMENSIONS:
         abort(404)
     value = decode_value(dimension, request.args.get("value", "")) if dimension else None
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = int_arg("page", 1, low=1, high=100000)
     rows, total = queries.drilldown(_scope(organisation), month, utcnow(), figure.key, dimension, value,
                                     page=page, page_size=PAGE_SIZE)
     return render_template(
@@ -164,6 +167,6 @@ def decode_value(dimension, text: str):
         number = int(text)
     except ValueError:
         abort(404)
-    if (dimension == "weekday" and not 0 <= number <= 6) or (dimension == "hour" and not 0 <= number <= 23):
+    if abs(number) > MAX_ID or (dimension == "weekday" and not 0 <= number <= 6) or (dimension == "hour" and not 0 <= number <= 23):
         abort(404)
     return number

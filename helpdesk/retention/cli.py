@@ -11,6 +11,7 @@ from ..auth.models import User
 from ..clock import get_clock, local
 from ..database import unit_of_work
 from ..extensions import db
+from ..limits import MAX_ID
 from . import archive, export, queries, services
 from .jobs import execute_run
 from .models import RetentionRun
@@ -37,7 +38,7 @@ def rules_command():
 
 @retention_group.command("run")
 @click.option("--dry-run", is_flag=True, help="Only list what would be destroyed or pseudonymised.")
-@click.option("--rule", "rule_id", type=int, default=None, help="Only this rule (default: every active rule).")
+@click.option("--rule", "rule_id", type=click.IntRange(1, MAX_ID), default=None, help="Only this rule (default: every active rule).")
 @click.option("--approved-by", default=None,
               help="User name of the person approving the run (required without --dry-run).")
 @with_appcontext

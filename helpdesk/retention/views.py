@@ -3,11 +3,10 @@
 The blueprint also carries the ticket pages of this domain (views_ticket.py).
 """
 
-import csv
 import io
 from itertools import islice
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -21,12 +20,16 @@ from ..errors import DomainError
 from ..extensions import db
 from ..tickets.labels import TYPE_LABELS
 from ..web import client_address
+from ..limits import int_arg
+from ..spreadsheet import csv_writer
+from ..auth.routes import declare, requires, signed_in
 from . import queries, services
 from .forms import RuleForm
 from .labels import ACTION_LABELS, RUN_STATUS_LABELS
 from .models import RetentionRule, RetentionRun
 
 bp = Blueprint("retention", __name__)
+declare(bp, signed_in)
 PAGE = 50
 SHOWN = 1000  # ticket numbers listed on the approval page; the count covers them all
 
@@ -55,6 +58,7 @@ def require_admin():
 
 
 @bp.route("/admin/retention/")
+@requires(Permission.ADMIN_MANAGE)
 def rules():
     """Every rule with how many tickets it reaches today."""
     require_admin()
@@ -65,6 +69,7 @@ def rules():
 
 
 @bp.route("/admin/retention/new", methods=["GET", "POST"])
+@requires(Permission.ADMIN_MANAGE)
 def new_rule():
     require_admin()
     form = RuleForm()
@@ -73,6 +78,7 @@ def new_rule():
 
 
 @bp.route("/admin/retention/<int:rule_id>", methods=["GET", "POST"])
+@requires(Permission.ADMIN_MANAGE)
 def edit_rule(rule_id):
     require_admin()
     rule = db.get_or_404(RetentionRule, rule_id)
@@ -82,6 +88,7 @@ def edit_rule(rule_id):
 
 
 @bp.route("/admin/retention/<int:rule_id>/approve", methods=["GET", "POST"])
+@requires(Permission.ADMIN_MANAGE)
 def approve(rule_id):
     """Preview what a rule reaches now (a dry run) and approve carrying it out."""
     require_admin()
@@ -105,15 +112,17 @@ def approve(rule_id):
 
 
 @bp.route("/admin/retention/runs")
+@requires(Permission.ADMIN_MANAGE)
 def runs():
     """The protocols, newest first."""
     require_admin()
-    before = request.args.get("before", type=int)
+    before = int_arg("before")
     items, next_before = queries.runs_page(before=before, size=PAGE)
     return render_template("retention/runs.html", items=items, next_before=next_before, before=before)
 
 
 @bp.route("/admin/retention/runs/<int:run_id>")
+@requires(Permission.ADMIN_MANAGE)
 def run(run_id):
     require_admin()
     item = db.get_or_404(RetentionRun, run_id)
@@ -122,6 +131,7 @@ def run(run_id):
 
 @bp.route("/admin/retention/runs.csv")
 @bp.route("/admin/retention/runs/<int:run_id>.csv")
+@requires(Permission.ADMIN_MANAGE)
 def runs_csv(run_id=None):
     """The protocol as CSV, one line per handled ticket (a run that reached none has one line without)."""
     require_admin()
@@ -141,7 +151,7 @@ PROTOCOL_COLUMNS = ("protokoll", "organisation", "ärendetyp", "åtgärd", "besl
 
 def _protocol_csv(run_id):
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+    writer = csv_writer(out, delimiter=";")  # no formulas (issue 8, finding 16)
 
     def flush():
         text = out.getvalue()

@@ -1,10 +1,9 @@
 """Ticket pages of this domain: the legal hold (gallringsstopp) and the disclosure export."""
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..audit.services import record
 from ..auth.permissions import Permission, can
 from ..clock import local, utcnow
 from ..database import unit_of_work
@@ -14,15 +13,17 @@ from ..tickets.labels import MESSAGE_KIND_LABELS
 from ..tickets.loaders import get_ticket_or_404
 from ..tickets.queries import conversation
 from ..web import client_address
+from ..auth.routes import signed_in
 from . import disclosure, queries, services
 from .forms import DisclosureForm, HoldForm
 from .views import bp
 
 
 @bp.route("/tickets/<int:number>/hold", methods=["GET", "POST"])
+@signed_in  # the ticket first (404 when hidden), then LEGAL_HOLD (403) below
 def hold(number):
     """Place or lift the ticket's legal hold (administrators and security officers)."""
-    ticket = get_ticket_or_404(number, Permission.TICKET_VIEW)
+    ticket = get_ticket_or_404(number, Permission.TICKET_VIEW, via="legal-hold")
     if not can(current_user, Permission.LEGAL_HOLD):
         abort(403)
     current = queries.active_hold(ticket.id)
@@ -46,7 +47,7 @@ def hold(number):
 @bp.route("/tickets/<int:number>/disclosure", methods=["GET", "POST"])
 def disclose(number):
     """Choose what the secrecy review keeps back; the post downloads the document."""
-    ticket = get_ticket_or_404(number, Permission.TICKET_WORK)
+    ticket = get_ticket_or_404(number, Permission.TICKET_WORK, via="disclosure")  # audits a confidential read
     messages = conversation(ticket, internal=True)
     proposed = disclosure.Redactions.default_for(messages)
     form = DisclosureForm(hide_messages=sorted(proposed.message_ids))
@@ -70,10 +71,6 @@ def disclose(number):
         return Response(body, mimetype=mimetype, headers={
             "Content-Disposition": f"attachment; filename={name}",
             "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox"})
-    if ticket.is_confidential and request.method == "GET":  # the form shows the messages
-        with unit_of_work():
-            record("confidential_read", actor=current_user, now=utcnow(), object_type="ticket",
-                   object_id=ticket.id, address=client_address())
     return render_template("retention/disclosure_form.html", ticket=ticket, form=form), \
         400 if form.errors else 200
 

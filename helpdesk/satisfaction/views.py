@@ -12,13 +12,16 @@ from ..database import unit_of_work
 from ..errors import DomainError
 from ..tickets import pages
 from ..tickets.loaders import get_ticket_or_404
+from ..auth.routes import declare, public, signed_in
 from .forms import rating_form
 from .services import AlreadyAnswered, is_rated, link_url, question_open, rate_ticket, ticket_for_token
 
 bp = Blueprint("satisfaction", __name__)
+declare(bp, signed_in)
 
 
 @bp.route("/satisfaction/<token>", methods=["GET", "POST"])
+@public  # the link in the mail carries its own token
 def answer(token):
     """The question behind the e-mail link; the link is the proof, so show only number and subject."""
     ticket = ticket_for_token(token)

@@ -5,13 +5,13 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    DateTimeLocalField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField,
+    DateTimeLocalField, RadioField, SelectField, SelectMultipleField, StringField,
     SubmitField, TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import FlaskForm, choices
+from ..forms import BoundedIntegerField, FlaskForm, choices
 from .labels import ART34_LABELS, DIMENSION_LABELS, MSB_LABELS, RISK_LABELS, SUBMISSION_LABELS
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -66,9 +66,9 @@ class GdprForm(FlaskForm):
     risk_justification = TextAreaField(_l("Motivering"), validators=[Length(max=10000)])
     nature = TextAreaField(_l("Incidentens art"), validators=[Length(max=10000)])
     people_categories = StringField(_l("Kategorier av registrerade"), validators=[Length(max=1000)])
-    people_count = IntegerField(_l("Ungefärligt antal registrerade"), validators=[Optional(), NumberRange(min=0)])
+    people_count = BoundedIntegerField(_l("Ungefärligt antal registrerade"), validators=[Optional(), NumberRange(min=0)])
     record_categories = StringField(_l("Kategorier av personuppgifter"), validators=[Length(max=1000)])
-    record_count = IntegerField(_l("Ungefärligt antal poster"), validators=[Optional(), NumberRange(min=0)])
+    record_count = BoundedIntegerField(_l("Ungefärligt antal poster"), validators=[Optional(), NumberRange(min=0)])
     dpo_contact = StringField(_l("Kontakt hos dataskyddsombudet"), validators=[Length(max=500)])
     consequences = TextAreaField(_l("Sannolika konsekvenser"), validators=[Length(max=10000)])
     measures = TextAreaField(_l("Vidtagna eller föreslagna åtgärder"), validators=[Length(max=10000)])

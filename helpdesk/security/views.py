@@ -1,6 +1,5 @@
 """Security incidents: the employee's report form, the register, and the incident page."""
 
-import csv
 import io
 
 import sqlalchemy as sa
@@ -20,6 +19,8 @@ from ..org.models import Department, Organisation
 from ..tickets.loaders import get_ticket_or_404
 from ..tickets.pages import find_person, system_or_none
 from ..web import client_address
+from ..spreadsheet import csv_writer
+from ..auth.routes import declare, requires, signed_in
 from . import queries, services
 from .forms import (
     Art34Form, ClassifyForm, GdprForm, HandledForm, ReportIncidentForm, SignificanceForm, SubmissionForm,
@@ -29,6 +30,7 @@ from .labels import DEADLINE_LABELS, MSB_LABELS, RISK_LABELS, SUBMISSION_LABELS
 from .models import SecurityIncident
 
 bp = Blueprint("security", __name__, url_prefix="/security")
+declare(bp, signed_in)  # incidents are checked through their ticket (load)
 
 
 @bp.before_request
@@ -59,6 +61,7 @@ def report():
 
 
 @bp.route("/")
+@requires(Permission.SECURITY_REGISTER)
 def register():
     """All incidents with their legal clocks (security officers)."""
     if not can(current_user, Permission.SECURITY_REGISTER):
@@ -69,12 +72,13 @@ def register():
 
 
 @bp.route("/register.csv")
+@requires(Permission.SECURITY_REGISTER)
 def register_csv():
     """The breach register (GDPR art. 33(5)): every personal-data incident, notified or not."""
     if not can(current_user, Permission.SECURITY_REGISTER):
         abort(403)
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+    writer = csv_writer(out, delimiter=";")  # no formulas (issue 8, finding 16)
     writer.writerow(queries.REGISTER_COLUMNS)
     for row in queries.breach_register(current_user):
         writer.writerow(row)
@@ -88,7 +92,7 @@ def load(incident_id, permission):
     incident = db.session.get(SecurityIncident, incident_id)
     if incident is None:
         abort(404)
-    get_ticket_or_404(incident.ticket_id, permission)  # hidden: 404, read-only: 403
+    get_ticket_or_404(incident.ticket_id, permission, via="security-incident")  # hidden: 404, read-only: 403
     return incident
 
 

@@ -10,10 +10,12 @@ from ..database import unit_of_work
 from ..errors import DomainError
 from ..tickets import pages
 from ..tickets.loaders import get_ticket_or_404
+from ..auth.routes import declare, signed_in
 from .alerts import breached_clocks, record_breach_reason
 from .forms import BreachReasonForm
 
 bp = Blueprint("sla", __name__)
+declare(bp, signed_in)  # through get_ticket_or_404
 
 
 @bp.route("/tickets/<int:number>/breach-reason", methods=["POST"])

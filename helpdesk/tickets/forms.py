@@ -2,12 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    BooleanField, HiddenField, IntegerField, MultipleFileField, RadioField, SelectField,
+    BooleanField, HiddenField, MultipleFileField, RadioField, SelectField,
     StringField, SubmitField, TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms import FlaskForm, choices
+from ..forms import BoundedIntegerField, FlaskForm, choices
 from .labels import IMPACT_CHOICES, STATUS_LABELS, URGENCY_CHOICES
 
 SUBJECT = [DataRequired(_l("Skriv en kort rubrik.")), Length(max=200, message=_l("Högst 200 tecken."))]
@@ -94,13 +94,13 @@ class PrefixedForm(FlaskForm):
 
 class LinkForm(PrefixedForm):
     prefix_name = "link"
-    number = IntegerField(_l("Länka till ärende nummer"), validators=NUMBER)
+    number = BoundedIntegerField(_l("Länka till ärende nummer"), validators=NUMBER)
     submit = SubmitField(_l("Länka"))
 
 
 class MergeForm(PrefixedForm):
     prefix_name = "merge"
-    number = IntegerField(_l("Sammanfoga med ärende nummer"), validators=NUMBER)
+    number = BoundedIntegerField(_l("Sammanfoga med ärende nummer"), validators=NUMBER)
     submit = SubmitField(_l("Sammanfoga"))
 
 

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from ..audit.services import record
 from ..auth.models import User
 from ..auth.permissions import Permission, can
 from ..catalogue.queries import system_choices
@@ -17,7 +16,8 @@ from ..errors import DomainError
 from ..extensions import db
 from ..forms import choices as as_choices
 from ..org.models import SupportGroup
-from ..web import client_address
+from ..limits import bounded_int, int_arg
+from ..auth.routes import declare, requires, signed_in
 from . import attachments as files
 from . import services
 from .forms import (
@@ -31,6 +31,7 @@ from .queries import QueueFilter, load_ticket, queue_page
 from . import pages
 
 bp = Blueprint("tickets", __name__)
+declare(bp, signed_in)  # each ticket route checks its ticket through get_ticket_or_404
 
 
 @bp.before_request
@@ -42,11 +43,7 @@ def require_login():
 @bp.route("/tickets/<int:number>")
 def show(number):
     """The ticket page: staff see the work view, requesters the conversation."""
-    ticket = get_ticket_or_404(number, Permission.TICKET_VIEW)
-    if ticket.is_confidential:
-        with unit_of_work():
-            record("confidential_read", actor=current_user, now=utcnow(), object_type="ticket",
-                   object_id=ticket.id, address=client_address())
+    ticket = get_ticket_or_404(number, Permission.TICKET_VIEW)  # audits a confidential read
     return pages.render_ticket(ticket)
 
 
@@ -178,7 +175,7 @@ def reopen(number):
 @bp.route("/tickets/<int:number>/attachments/<int:attachment_id>")
 def attachment(number, attachment_id):
     """Download an attachment; internal ones only for staff."""
-    ticket = get_ticket_or_404(number, Permission.TICKET_VIEW)
+    ticket = get_ticket_or_404(number, Permission.TICKET_VIEW, via="attachment")
     item = db.session.get(Attachment, attachment_id)
     if item is None or item.ticket_id != ticket.id:
         abort(404)
@@ -194,11 +191,11 @@ def attachment(number, attachment_id):
 
 
 def _int_arg(name):
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int_arg(name)
 
 
 @bp.route("/queue")
+@requires(Permission.QUEUE_VIEW)
 def queue():
     """The agent's queue, sorted by due time, with filters and paging."""
     if not can(current_user, Permission.QUEUE_VIEW):
@@ -224,13 +221,14 @@ def queue():
 
 
 @bp.route("/queue/assign", methods=["POST"])
+@requires(Permission.QUEUE_VIEW)
 def bulk_assign():
     """Assign the ticked tickets to one agent."""
     if not can(current_user, Permission.QUEUE_VIEW):
         abort(403)
     form = BulkAssignForm()
     form.assignee_id.choices = as_choices(pages.queue_choices(current_user).assignee_choices)
-    ids = [int(i) for i in request.form.getlist("ticket") if i.isdigit()][:200]
+    ids = [n for n in (bounded_int(i) for i in request.form.getlist("ticket")) if n is not None][:200]
     if not form.validate_on_submit() or not ids:
         flash(_("Markera minst ett ärende och välj handläggare."), "error")
         return redirect(request.referrer if _same_site(request.referrer) else url_for("tickets.queue"))
@@ -257,6 +255,7 @@ def _same_site(url):
 
 
 @bp.route("/phone", methods=["GET", "POST"])
+@requires(Permission.PHONE_LOG)
 def phone():
     """Log a phone call as a ticket on behalf of the caller."""
     if not can(current_user, Permission.PHONE_LOG):

@@ -47,7 +47,7 @@ def test_signed_out_visitors_go_to_the_login(client):
 @pytest.mark.parametrize("who, status", [
     ("anna", 200), ("karin", 200), ("olle", 200), ("sara", 200), ("ines", 200), ("admin", 200),
     ("erik", 200),  # the central service desk works every ordinary ticket
-    ("fatima", 403), ("goran", 403), ("ahmed", 403),
+    ("fatima", 404), ("goran", 404), ("ahmed", 404),  # may not see the ticket: as if missing (issue 8, 17)
 ])
 def test_request_page_follows_its_ticket(who, status, client, auth, users, clock, session):
     access_request = ask(users, clock, who="karin", person="anna")
@@ -94,9 +94,9 @@ def test_only_the_group_or_the_systems_people_confirm_the_setup(client, auth, us
     access_request = ask(users, clock)
     services.decide_request(access_request, approve=True, reason="Ok.", actor=users["olle"], now=clock.now())
     session.commit()
-    for who in ("karin", "anna", "fatima"):
+    for who, status in (("karin", 403), ("anna", 403), ("fatima", 404)):  # fatima may not see the ticket
         auth.login(who)
-        assert client.post(f"/access/requests/{access_request.id}/provision", data={}).status_code == 403, who
+        assert client.post(f"/access/requests/{access_request.id}/provision", data={}).status_code == status, who
         auth.logout()
     assert session.get(AccessRequest, access_request.id).status == RequestStatus.APPROVED
 

@@ -20,20 +20,28 @@ GET_ROUTES = {
     "/queue": {"anna": F, "fatima": F, "erik": A, "sara": A, "olle": A, "maria": A, "karin": A, "ines": A, "admin": A},
     "/phone": {"anna": F, "fatima": F, "erik": A, "sara": A, "olle": F, "maria": F, "karin": F, "ines": F, "admin": F},
     "/admin/": {r: (A if r == "admin" else F) for r in ROLES},
-    "/tickets/{soc}": {"anna": A, "fatima": F, "erik": A, "sara": A, "olle": A, "maria": F, "karin": A, "ines": A, "admin": A},
+    # Who may not see a ticket gets 404, as for a missing one (issue 8, finding 17).
+    "/tickets/{soc}": {"anna": A, "fatima": N, "erik": A, "sara": A, "olle": A, "maria": N, "karin": A, "ines": A, "admin": A},
     "/tickets/{secret}": {"anna": A, "fatima": N, "erik": N, "sara": N, "olle": N, "maria": N, "karin": N, "ines": A, "admin": N},
     "/tickets/999999": dict.fromkeys(ROLES, N),
-    "/tickets/{soc}/attachments/999999": {"anna": N, "fatima": F, "erik": N, "sara": N, "olle": N, "maria": F, "karin": N, "ines": N, "admin": N},
+    "/tickets/{soc}/attachments/999999": dict.fromkeys(ROLES, N),
 }
 
 WORKERS = {"erik", "sara", "olle", "ines"}
+BLIND = {"fatima", "maria"}  # may not see the ticket: 404 (issue 8, finding 17)
+
+
+def refused(role):
+    return N if role in BLIND else F
+
+
 POST_ROUTES = {
-    "reply": ({"body": "Hej", "kind": "public"}, {"anna": A, "fatima": F, "maria": F, "karin": F, "admin": F} | dict.fromkeys(WORKERS, A)),
-    "status": ({"status": "waiting_requester"}, {r: (A if r in WORKERS else F) for r in ROLES}),
-    "priority": ({"impact": "2", "urgency": "2"}, {r: (A if r in WORKERS else F) for r in ROLES}),
-    "claim": ({}, {r: (A if r in WORKERS else F) for r in ROLES}),
-    "link": ({"link-number": "1"}, {r: (A if r in WORKERS else F) for r in ROLES}),
-    "confirm": ({}, {r: (A if r == "anna" else F) for r in ROLES}),
+    "reply": ({"body": "Hej", "kind": "public"}, {"anna": A, "fatima": N, "maria": N, "karin": F, "admin": F} | dict.fromkeys(WORKERS, A)),
+    "status": ({"status": "waiting_requester"}, {r: (A if r in WORKERS else refused(r)) for r in ROLES}),
+    "priority": ({"impact": "2", "urgency": "2"}, {r: (A if r in WORKERS else refused(r)) for r in ROLES}),
+    "claim": ({}, {r: (A if r in WORKERS else refused(r)) for r in ROLES}),
+    "link": ({"link-number": "1"}, {r: (A if r in WORKERS else refused(r)) for r in ROLES}),
+    "confirm": ({}, {r: (A if r == "anna" else refused(r)) for r in ROLES}),
 }
 
 

@@ -78,7 +78,7 @@ def test_attachment_is_stored_and_served_only_as_download(client, auth, session)
     response.close()
     auth.logout()
     auth.login("fatima")
-    assert client.get(f"/tickets/{ticket.id}/attachments/{item.id}").status_code == 403
+    assert client.get(f"/tickets/{ticket.id}/attachments/{item.id}").status_code == 404  # hidden: as if missing
 
 
 def test_internal_note_and_its_attachment_are_hidden_from_requester(client, auth, session, users, clock):
