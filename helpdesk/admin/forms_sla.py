@@ -3,7 +3,7 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, RadioField, StringField, SubmitField
+from wtforms import BooleanField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..catalogue.labels import TIER_LABELS
