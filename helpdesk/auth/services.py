@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from ..audit.services import record
 from ..errors import DomainError
 from ..extensions import db
+from .methods import DirectoryUnavailable, SignInFailed, check_password
 from .models import LoginAttempt, Role, User, UserRole
 
 _hasher = PasswordHasher()
@@ -50,16 +51,19 @@ def authenticate(username: str, password: str, *, address: str, now) -> User:
         db.session.add(LoginAttempt(at=now, username=username, address=address, success=False))
         record("login_blocked", actor=None, now=now, address=address, username=username)
         raise LoginRefused(_("För många misslyckade inloggningar. Vänta en stund och försök igen."))
-    user = db.session.scalar(sa.select(User).where(User.username == username))  # stored lower-cased
-    if user is None or not user.is_active or user.is_contact:
-        verify_password(User(password_hash=None), password)  # same cost as a real check
-        ok = False
-    else:
-        ok = verify_password(user, password)
+    try:
+        user = check_password(username, password, now=now)
+        refusal = None if user is not None else _("Fel användarnamn eller lösenord.")
+    except DirectoryUnavailable as error:  # not the person's fault: it does not count as a failure
+        record("login_unavailable", actor=None, now=now, address=address, username=username)
+        raise LoginRefused(error.message)
+    except SignInFailed as error:
+        user, refusal = None, error.message
+    ok = user is not None
     db.session.add(LoginAttempt(at=now, username=username, address=address, success=bool(ok)))
     if not ok:
         record("login_failed", actor=None, now=now, address=address, username=username)
-        raise LoginRefused(_("Fel användarnamn eller lösenord."))
+        raise LoginRefused(refusal)
     user.last_login_at = now
     record("login", actor=user, now=now, address=address, object_type="user", object_id=user.id)
     return user
@@ -102,5 +106,9 @@ def set_roles(user, roles, *, actor, now) -> None:
 
 
 def set_password(user, password: str, *, actor, now) -> None:
+    """A new password; every session of the account ends (a stolen cookie must not outlive the change)."""
+    from .lifecycle import end_sessions
+
     user.password_hash = hash_password(password)
+    end_sessions(user)
     record("password_set", actor=actor, now=now, object_type="user", object_id=user.id)

@@ -1,0 +1,106 @@
+"""The directory sync: create and update everyone the directory lists, deactivate who left or was disabled.
+
+A guard stops a run that would deactivate more than a set share of the
+active users (a broken filter must not disable the kommun); a dry run and a
+stopped run change nothing but leave the same list of changes in their record.
+"""
+
+import json
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from ..auth.lifecycle import deactivate
+from ..auth.models import User
+from ..extensions import db
+from .models import DirectorySync, SyncStatus
+from .provision import Provisioner
+
+
+def planned_deactivations(identities, users) -> list:
+    """Active directory-managed users the directory no longer lists, or lists as disabled."""
+    enabled = {i.key for i in identities if not i.disabled}
+    return [u for u in users if u.is_active and u.auth_source == "ldap" and u.directory_id not in enabled]
+
+
+def guard(to_deactivate: int, active: int, *, force: bool) -> str | None:
+    """Why the run must stop, or None."""
+    limit = current_app.config.get("DIRECTORY_MAX_DEACTIVATE_PERCENT", 5)
+    if force or not to_deactivate or to_deactivate * 100 <= limit * max(active, 1):
+        return None
+    return _("Synkroniseringen stoppades: den skulle inaktivera %(n)s av %(a)s aktiva användare, mer än "
+             "%(p)s %%. Kontrollera katalogens filter och inställningar, eller kör med --force om det är rätt.",
+             n=to_deactivate, a=active, p=limit)
+
+
+def apply_sync(identities, *, now, force=False, actor=None) -> tuple[dict, list, str | None]:
+    """Apply the directory's entries; (counts, changes, stop reason). Flushes; the caller commits or rolls back."""
+    provisioner = Provisioner(now=now, actor=actor)
+    provisioner.preload()
+    users = list(provisioner.by_username.values())
+    leaving = planned_deactivations(identities, users)
+    active = sum(1 for u in users if u.is_active and not u.is_contact)
+    counts = {"seen": len(identities), "created": 0, "updated": 0, "unchanged": 0, "deactivated": 0,
+              "reactivated": 0, "conflicts": 0}
+    changes = []
+    stop = guard(len(leaving), active, force=force)
+    if stop:
+        counts["deactivated"] = len(leaving)
+        return counts, [{"action": "deactivate", "username": u.username} for u in leaving], stop
+    by_dn = {i.dn.lower(): i for i in identities if i.dn}
+    done = {}
+    for identity in identities:
+        manager_identity = by_dn.get((identity.manager_dn or "").lower())
+        manager = done.get(manager_identity.key) if manager_identity else None
+        user, action, what = provisioner.apply(identity, manager=manager)
+        if user is not None:
+            done[identity.key] = user
+        if action == "conflict":
+            counts["conflicts"] += 1
+            changes.append({"action": "conflict", "username": identity.username, "changes": what})
+            continue
+        counts[action] += 1
+        if action != "unchanged":
+            changes.append({"action": action, "username": identity.username, "changes": what})
+    # Managers listed after their staff: a second pass sets them now that everyone exists.
+    for identity in identities:
+        manager_identity = by_dn.get((identity.manager_dn or "").lower())
+        user, manager = done.get(identity.key), done.get(manager_identity.key) if manager_identity else None
+        if user is not None and manager is not None and user.manager_id != manager.id and manager is not user:
+            user.manager_id = manager.id
+    db.session.flush()
+    for user in leaving:
+        result = deactivate(user, reason=_("Kontot är avstängt eller borttaget i katalogen."), source="directory",
+                            actor=actor, now=now)
+        counts["deactivated"] += 1
+        changes.append({"action": "deactivated", "username": user.username, "changes": result})
+    db.session.flush()
+    return counts, changes, None
+
+
+def write_run(*, started, finished, status, trigger, forced, counts, changes, message=None, actor=None) -> DirectorySync:
+    run = DirectorySync(
+        started_at=started, finished_at=finished, status=status, trigger=trigger, forced=forced,
+        seen=counts.get("seen", 0), created=counts.get("created", 0), updated=counts.get("updated", 0),
+        deactivated=counts.get("deactivated", 0), reactivated=counts.get("reactivated", 0), message=message,
+        changes=json.dumps(changes, ensure_ascii=False, default=str), actor_id=actor.id if actor else None)
+    db.session.add(run)
+    db.session.flush()
+    return run
+
+
+def summary(run: DirectorySync) -> dict:
+    """The run as the command's --json prints it."""
+    return {"id": run.id, "status": run.status, "forced": run.forced, "message": run.message,
+            "started_at": run.started_at.isoformat(), "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+            "counts": {"seen": run.seen, "created": run.created, "updated": run.updated,
+                       "deactivated": run.deactivated, "reactivated": run.reactivated},
+            "changes": json.loads(run.changes)}
+
+
+def active_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.is_active, ~User.is_contact))
+
+
+__all__ = ["apply_sync", "write_run", "summary", "SyncStatus", "active_count"]
