@@ -29,7 +29,6 @@ def sync_directory(clock, *, dry_run=False, force=False, trigger="cli", actor=No
         with unit_of_work():
             return write_run(started=started, finished=clock.now(), status=SyncStatus.FAILED, trigger=trigger,
                              forced=force, counts={}, changes=[], message=error.message, actor=actor)
-    db.session.rollback()  # end any read transaction before the write one
     outcome = {}
     try:
         with unit_of_work():

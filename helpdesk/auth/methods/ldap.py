@@ -53,9 +53,9 @@ class LdapDirectory:
 
     def _bind(self, dn, password) -> Connection | None:
         """A bound connection, or None when the directory refuses the credentials."""
+        conn = Connection(self._server(), user=dn, password=password, raise_exceptions=False,
+                          receive_timeout=self.config.get("LDAP_TIMEOUT", 10), read_only=True)
         try:
-            conn = Connection(self._server(), user=dn, password=password, raise_exceptions=False,
-                              receive_timeout=self.config.get("LDAP_TIMEOUT", 10), read_only=True)
             conn.open()
             if not self.ldaps and self.config.get("LDAP_STARTTLS"):
                 conn.start_tls()
@@ -64,6 +64,7 @@ class LdapDirectory:
             conn.unbind()
             return None
         except LDAPException as error:
+            _close(conn)
             log.warning("LDAP server %s unavailable: %s", self.url, error)
             raise DirectoryUnavailable(_("Kommunens katalog svarar inte just nu. Försök igen om en stund.")) from error
 
@@ -156,3 +157,14 @@ class LdapDirectory:
         if (self.attrs.get("disabled") or "").lower() == "useraccountcontrol":
             return value.isdigit() and bool(int(value) & 2)  # ACCOUNTDISABLE
         return value.lower() in DISABLED_WORDS
+
+
+def _close(conn) -> None:
+    """Close whatever socket a failed connection left open (ldap3 leaves it on a failed connect)."""
+    try:
+        conn.unbind()
+    except LDAPException:
+        pass
+    if conn.socket is not None:
+        conn.socket.close()
+        conn.socket = None
