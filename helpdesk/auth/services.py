@@ -99,7 +99,7 @@ def set_roles(user, roles, *, actor, now) -> None:
         return
     user.role_rows = [r for r in user.role_rows if Role(r.role) in wanted]
     for role in sorted(wanted - current):
-        user.role_rows.append(UserRole(role=role))
+        user.role_rows.append(UserRole(role=role, source="manual"))
     record("roles_changed", actor=actor, now=now, object_type="user", object_id=user.id,
            added=sorted(wanted - current), removed=sorted(current - wanted))
     db.session.flush()
