@@ -116,9 +116,13 @@ def _redirect_uri() -> str:
     return current_app.config.get("OIDC_REDIRECT_URI") or url_for("auth.oidc_callback", _external=True)
 
 
-@bp.route("/login/oidc", methods=["POST"])
+@bp.route("/login/oidc")
 def oidc_start():
-    """Off to the kommun's sign-in service (a form post, so a link cannot start it from elsewhere)."""
+    """Off to the kommun's sign-in service.
+
+    A link, not a form: the CSP's form-action 'self' would stop a form's redirect to the provider. Starting
+    a sign-in changes nothing; only the browser that started it can finish it (state in its session).
+    """
     if current_user.is_authenticated:
         return redirect(url_for("portal.index"))
     if "oidc" not in enabled():

@@ -18,7 +18,7 @@ from tests.directory.slapd import free_port
 def begin(client):
     """Press "Logga in med kommunens konto"; the provider's authorization URL."""
     g.pop("_login_user", None)
-    response = client.post("/login/oidc")
+    response = client.get("/login/oidc")
     assert response.status_code == 302, response.get_data(as_text=True)
     return response.location
 
@@ -166,7 +166,7 @@ def test_provider_key_rotation_is_followed(client, oidc, session):
 def test_provider_down_is_a_clear_message(app, client, oidc, session):
     app.config["OIDC_ISSUER"] = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     g.pop("_login_user", None)
-    response = client.post("/login/oidc")
+    response = client.get("/login/oidc")
     refused(client, response, "Kommunens inloggningstjänst svarar inte just nu")
 
 
