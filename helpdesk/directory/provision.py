@@ -67,7 +67,7 @@ class Provisioner:
         other = self._lookup(column, value, index)
         return other is not None and other is not user
 
-    def apply(self, identity: Identity, manager: User | None = None) -> tuple[User | None, str, dict]:
+    def apply(self, identity: Identity) -> tuple[User | None, str, dict]:
         """(user, action, changes): action is created, updated, unchanged or conflict (nothing touched)."""
         if not identity.username:
             return None, "conflict", {"reason": "no username"}
@@ -102,10 +102,6 @@ class Provisioner:
         if dept is not None:
             put("department_id", dept.id)
             put("organisation_id", dept.organisation_id)
-        if manager is not None and manager is not user:
-            put("manager_id", manager.id)
-        if action == "created":
-            db.session.flush()
         roles, groups = self.matcher.grants(identity.groups)
         self._roles(user, roles, changes)
         self._groups(user, groups, changes)
@@ -133,7 +129,9 @@ class Provisioner:
 
     def _groups(self, user, wanted: set[str], changes) -> None:
         if self.loaded:
-            members = self.members.setdefault(user.id, [])
+            members = self.members.setdefault(user.id or id(user), [])
+        elif user.id is None:
+            members = []
         else:
             members = list(db.session.scalars(sa.select(GroupMember).where(GroupMember.user_id == user.id)))
         by_group = {m.group_id: m for m in members}
@@ -144,11 +142,11 @@ class Provisioner:
                 db.session.delete(member)
                 removed.append(member)
         for group_id in sorted(wanted_ids - set(by_group)):
-            member = GroupMember(group_id=group_id, user_id=user.id, source="directory")
+            member = GroupMember(group_id=group_id, user=user, source="directory")  # user may have no id yet
             db.session.add(member)
             added.append(member)
         if self.loaded:
-            self.members[user.id] = [m for m in members if m not in removed] + added
+            self.members[user.id or id(user)] = [m for m in members if m not in removed] + added
         if added or removed:
             names = {g.id: g.name for g in self.groups.values()}
             changes["support_groups"] = {"added": sorted(names[m.group_id] for m in added),

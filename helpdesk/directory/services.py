@@ -48,12 +48,9 @@ def apply_sync(identities, *, now, force=False, actor=None) -> tuple[dict, list,
     if stop:
         counts["deactivated"] = len(leaving)
         return counts, [{"action": "deactivate", "username": u.username} for u in leaving], stop
-    by_dn = {i.dn.lower(): i for i in identities if i.dn}
-    done = {}
+    done, entries = {}, {}
     for identity in identities:
-        manager_identity = by_dn.get((identity.manager_dn or "").lower())
-        manager = done.get(manager_identity.key) if manager_identity else None
-        user, action, what = provisioner.apply(identity, manager=manager)
+        user, action, what = provisioner.apply(identity)
         if user is not None:
             done[identity.key] = user
         if action == "conflict":
@@ -61,14 +58,21 @@ def apply_sync(identities, *, now, force=False, actor=None) -> tuple[dict, list,
             changes.append({"action": "conflict", "username": identity.username, "changes": what})
             continue
         counts[action] += 1
-        if action != "unchanged":
-            changes.append({"action": action, "username": identity.username, "changes": what})
-    # Managers listed after their staff: a second pass sets them now that everyone exists.
+        entries[identity.key] = {"action": action, "username": identity.username, "changes": what}
+    db.session.flush()  # every new user has an id now: managers can be pointed at
+    by_dn = {i.dn.lower(): i for i in identities if i.dn}
     for identity in identities:
-        manager_identity = by_dn.get((identity.manager_dn or "").lower())
-        user, manager = done.get(identity.key), done.get(manager_identity.key) if manager_identity else None
-        if user is not None and manager is not None and user.manager_id != manager.id and manager is not user:
-            user.manager_id = manager.id
+        boss = by_dn.get((identity.manager_dn or "").lower())
+        user, manager = done.get(identity.key), done.get(boss.key) if boss else None
+        if user is None or manager is None or manager is user or user.manager_id == manager.id:
+            continue
+        entries[identity.key]["changes"]["manager_id"] = [user.manager_id, manager.id]
+        user.manager_id = manager.id
+        if entries[identity.key]["action"] == "unchanged":
+            entries[identity.key]["action"] = "updated"
+            counts["unchanged"] -= 1
+            counts["updated"] += 1
+    changes.extend(e for e in entries.values() if e["action"] != "unchanged")
     db.session.flush()
     for user in leaving:
         result = deactivate(user, reason=_("Kontot är avstängt eller borttaget i katalogen."), source="directory",

@@ -41,6 +41,7 @@ suffix "{suffix}"
 rootdn "{admin}"
 rootpw {admin_password}
 directory {root}/db
+dbnosync
 index objectClass eq
 index uid eq
 index mail eq
