@@ -134,9 +134,11 @@ class LdapDirectory:
 
     def identity(self, dn: str, attributes) -> Identity:
         """An entry's attributes through the attribute map."""
+        attributes = {key.lower(): value for key, value in attributes.items()}  # one pass, not ldap3's slow CI dict
+
         def get(name):
             attr = self.attrs.get(name)
-            return attributes.get(attr) if attr else None
+            return attributes.get(attr.lower()) if attr else None
 
         key = get("id")
         if isinstance(key, list):
