@@ -108,7 +108,10 @@ def set_roles(user, roles, *, actor, now) -> None:
 def set_password(user, password: str, *, actor, now) -> None:
     """A new password; every session of the account ends (a stolen cookie must not outlive the change)."""
     from .lifecycle import end_sessions
+    from .sessions import keep_current
 
     user.password_hash = hash_password(password)
     end_sessions(user)
+    if actor is not None and actor.id == user.id:
+        keep_current(user)  # whoever changed their own password stays signed in here, and only here
     record("password_set", actor=actor, now=now, object_type="user", object_id=user.id)

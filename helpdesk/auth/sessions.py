@@ -7,7 +7,7 @@ a copied cookie stops working at once instead of living out its lifetime.
 
 from datetime import datetime, timedelta
 
-from flask import current_app, session
+from flask import current_app, has_request_context, session
 from flask_login import login_user
 
 from ..clock import utcnow
@@ -43,3 +43,9 @@ def still_valid(user) -> bool:
     if now - seen > timedelta(seconds=30):  # the cookie is rewritten at most twice a minute
         session[SEEN] = now.isoformat()
     return True
+
+
+def keep_current(user) -> None:
+    """Let the current session follow the account's new version (its own password change)."""
+    if has_request_context() and session.get(VERSION) is not None:
+        session[VERSION] = user.session_version

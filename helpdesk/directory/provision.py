@@ -77,7 +77,10 @@ class Provisioner:
                 return None, "conflict", {"reason": _("användarnamnet %(u)s hör till ett annat katalogkonto",
                                                       u=identity.username)}
             user = User(username=identity.username, full_name=identity.full_name[:200], created_at=self.now,
-                        auth_source=identity.source, directory_id=identity.key, is_active=not identity.disabled)
+                        auth_source=identity.source, directory_id=identity.key, is_active=not identity.disabled,
+                        session_version=0)
+            if identity.disabled:  # listed but disabled: known, closed, and opened again when enabled
+                user.deactivated_at, user.deactivation_source = self.now, "directory"
             db.session.add(user)
             action = "created"
         else:

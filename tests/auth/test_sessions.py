@@ -75,3 +75,17 @@ def test_busy_session_still_ends_at_the_absolute_lifetime(client, auth, clock, l
         assert get(client).status_code == 200
     clock.advance(minutes=31)  # 10 h 1 min after sign-in
     assert "/login" in get(client).location
+
+
+def test_changing_ones_own_password_keeps_this_session_and_ends_the_others(app, client, auth, users, session):
+    auth.login("admin")
+    elsewhere = cookie(client)
+    admin = users["admin"]
+    form = {"username": "admin", "full_name": admin.full_name, "email": admin.email or "",
+            "organisation_id": str(admin.organisation_id or 0), "department_id": str(admin.department_id or 0),
+            "title": admin.title or "", "phone": "", "is_active": "y", "roles": ["admin"],
+            "password": "ett nytt långt lösenord 2026", "password_again": "ett nytt långt lösenord 2026"}
+    g.pop("_login_user", None)
+    assert client.post(f"/admin/users/{admin.id}", data=form).location == "/admin/users"
+    assert get(client, "/admin/").status_code == 200
+    assert "/login" in replay(app, elsewhere).location

@@ -145,3 +145,14 @@ def test_scheduler_job_does_nothing_without_ldap(app, session, clock):
     from helpdesk.directory.jobs import scheduled_sync
 
     assert app.config["LDAP_URL"] is None and scheduled_sync(clock) == 0
+
+
+def test_entry_disabled_from_the_start_opens_when_enabled(runner, ldap, session):
+    sync(runner)
+    assert user(session, "gunnar").is_active is False
+    ldap.set("gunnar", "employeeType", [])
+    try:
+        _, run = sync(runner)
+        assert run["counts"]["reactivated"] == 1 and user(session, "gunnar").is_active
+    finally:
+        ldap.set("gunnar", "employeeType", ["disabled"])

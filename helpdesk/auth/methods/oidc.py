@@ -175,12 +175,9 @@ class Provider:
         def get(name):
             return claims.get(names[name]) if names.get(name) else None
 
-        username = (text(get("username")) or text(claims.get("sub")) or "").lower()
+        # Entra's preferred_username is the UPN (anna.lindqvist@exempelby.se): the desk keeps the part before @.
+        username = (text(get("username")) or text(claims.get("sub")) or "").lower().split("@")[0]
         email = (text(get("email")) or "").lower() or None
-        if "@" in username and email and username == email:
-            username = username.split("@")[0]
-        elif "@" in username:
-            username = username.split("@")[0]
         return Identity(source="oidc", key=text(get("id")) or text(claims["sub"]), username=username,
                         full_name=text(get("full_name")) or username, email=email,
                         department=text(get("department")), groups=values(get("groups")),
