@@ -7,14 +7,12 @@ stopped run change nothing but leave the same list of changes in their record.
 
 import json
 
-import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
 from ..auth.lifecycle import deactivate
-from ..auth.models import User
 from ..extensions import db
-from .models import DirectorySync, SyncStatus
+from .models import DirectorySync
 from .provision import Provisioner
 
 
@@ -102,9 +100,3 @@ def summary(run: DirectorySync) -> dict:
                        "deactivated": run.deactivated, "reactivated": run.reactivated},
             "changes": json.loads(run.changes)}
 
-
-def active_count() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.is_active, ~User.is_contact))
-
-
-__all__ = ["apply_sync", "write_run", "summary", "SyncStatus", "active_count"]
