@@ -67,6 +67,7 @@ def create_app(test_config=None, *, clock=None):
     from .admin.views import bp as admin_bp
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
+    from .directory.views import bp as directory_bp
     from .portal.views import bp as portal_bp
     from .reports.views import bp as reports_bp
     from .retention.views import bp as retention_bp
@@ -76,7 +77,7 @@ def create_app(test_config=None, *, clock=None):
     from .tickets.views import bp as tickets_bp
 
     for bp in (auth_bp, portal_bp, tickets_bp, admin_bp, security_bp, sla_bp, satisfaction_bp, access_bp,
-               reports_bp, retention_bp, audit_bp):
+               reports_bp, retention_bp, audit_bp, directory_bp):
         app.register_blueprint(bp)
 
     from .cli import register

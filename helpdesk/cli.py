@@ -9,6 +9,7 @@ from flask.cli import FlaskGroup, with_appcontext
 def register(app):
     """Attach every domain's commands to app.cli."""
     from .auth.cli import create_user_command
+    from .directory.cli import directory_group
     from .intake.cli import intake_clean_html_command, intake_command, intake_folder_command, lmtp_command
     from .sla.cli import sla_group
     from .demo.cli import generate_command, seed_demo_command
@@ -19,7 +20,7 @@ def register(app):
 
     for command in (seed_demo_command, create_user_command, import_command, generate_command, tickets_group,
                     intake_command, intake_folder_command, intake_clean_html_command, lmtp_command, scheduler_command, sla_group,
-                    report_group, retention_group, archive_group):
+                    report_group, retention_group, archive_group, directory_group):
         app.cli.add_command(command)
 
 

@@ -111,6 +111,46 @@ class Defaults:
     # SECRET_KEY, so a new SECRET_KEY makes older archives fail `archive verify`; set this (long, random,
     # kept apart from the archives) where archives must outlive the secret key.
     ARCHIVE_SIGNING_KEY = None
+
+    # Sign-in and the directory (README "Sign-in and the directory"). Methods in the order the login
+    # page offers them: "oidc" (the kommun's account through OpenID Connect), "ldap", "local".
+    AUTH_METHODS = ["local"]
+    SESSION_IDLE_MINUTES = 60  # a session unused this long ends; None: never
+    SESSION_MAX_HOURS = 10  # a session ends this long after sign-in however busy; None: never
+    MFA_REQUIRED_ROLES = ["admin", "security_officer"]  # local accounts holding these need TOTP
+    MFA_ISSUER = "Helpdesk"
+    LDAP_URL = None  # ldaps://dc1.kommun.local or ldap://... (StartTLS unless LDAP_STARTTLS is false)
+    LDAP_STARTTLS = True
+    LDAP_CA_FILE = None
+    LDAP_BIND_DN = None
+    LDAP_BIND_PASSWORD = None  # the service account's; give it through the environment only
+    LDAP_USER_BASE = None
+    LDAP_USER_FILTER = "(&(objectClass=user)(sAMAccountName={username}))"
+    # Which entries the sync reads: every user of the kommun, disabled ones included.
+    LDAP_SYNC_FILTER = "(&(objectClass=user)(objectCategory=person))"
+    LDAP_TIMEOUT = 10
+    LDAP_PAGE_SIZE = 1000
+    # Directory attribute per desk field; "disabled" is AD's userAccountControl (bit 2 = disabled),
+    # or any attribute whose value "TRUE"/"1"/"yes" marks a disabled account.
+    LDAP_ATTRIBUTES = {
+        "id": "objectGUID", "username": "sAMAccountName", "full_name": "displayName", "email": "mail",
+        "department": "department", "groups": "memberOf", "manager": "manager",
+        "disabled": "userAccountControl",
+    }
+    OIDC_ISSUER = None  # https://login.microsoftonline.com/<tenant id>/v2.0
+    OIDC_CLIENT_ID = None
+    OIDC_CLIENT_SECRET = None
+    OIDC_REDIRECT_URI = None  # None: BASE_URL + /login/oidc/callback
+    OIDC_SCOPES = "openid profile email"
+    OIDC_ALLOWED_TENANTS = []  # Entra tenant ids whose users may sign in; empty: any the issuer vouches for
+    OIDC_TIMEOUT = 10
+    OIDC_CLAIMS = {
+        "id": "oid", "username": "preferred_username", "full_name": "name", "email": "email",
+        "department": "department", "groups": "groups", "tenant": "tid",
+    }
+    DIRECTORY_GROUP_RULES = {}  # {"<group DN or name>": {"roles": [...], "support_groups": [...]}}
+    DIRECTORY_SYNC_MINUTES = 60  # the scheduler's sync interval; 0 leaves the sync to the command
+    DIRECTORY_MAX_DEACTIVATE_PERCENT = 5  # a sync that would deactivate more stops (unless --force)
     BASE_URL = "http://127.0.0.1:5000"
     # Test and demo aid only: an ISO time ("2026-11-18T08:00:00+00:00") the app's clock stands
     # still at, so separate processes (`helpdesk scheduler --once`) share one moment. Unset in

@@ -2,8 +2,9 @@
 
 from .access.models import AccessGrant, AccessRequest, AccessReview, AccessReviewItem  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
-from .auth.models import LoginAttempt, User, UserRole  # noqa: F401
+from .auth.models import LoginAttempt, RecoveryCode, User, UserRole  # noqa: F401
 from .catalogue.models import System  # noqa: F401
+from .directory.models import DirectorySync, GroupRule  # noqa: F401
 from .leases import Lease  # noqa: F401
 from .intake.models import InboundMessage, Mailbox, MessageKey, SwallowedError  # noqa: F401
 from .notifications.models import OutboundMessage  # noqa: F401

@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 def job_table():
     """(name, function, seconds between runs)."""
     from .access.jobs import escalate_overdue_reviews, flag_deactivated_grants, open_due_reviews
+    from .directory.jobs import scheduled_sync
     from .intake.jobs import fetch_mailboxes
     from .notifications.jobs import send_outbox
     from .reports.jobs import monthly_reports
@@ -39,12 +40,21 @@ def job_table():
         ("monthly_reports", monthly_reports, 900),  # sends on the first working day, once per manager
         ("apply_retention", apply_retention, 300),  # approved runs and automatic rules
         ("refresh_open_tickets", refresh_open_tickets, 60),  # after calendar or service-level changes
+        ("directory_sync", scheduled_sync, _minutes("DIRECTORY_SYNC_MINUTES", 60)),  # users from LDAP/AD
     ]
 
 
 # Functions in jobs modules that take only the clock but are not scheduled: run by hand, with the reason.
 # tests/test_scheduler_jobs.py fails for any such function in neither job_table() nor this list.
 MANUAL_JOBS: dict[str, str] = {}
+
+
+def _minutes(setting, default) -> int:
+    """An interval setting in seconds (the default outside an app context); at least a minute."""
+    from flask import current_app, has_app_context
+
+    minutes = current_app.config.get(setting) if has_app_context() else None
+    return max(int(minutes or default), 1) * 60
 
 
 def run_job(app, name, function, seconds) -> int:

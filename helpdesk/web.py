@@ -49,8 +49,12 @@ def init_app(app):
     def load_user(user_id):
         from .auth.models import User
 
+        from .auth.sessions import still_valid
+
         user = db.session.get(User, int(user_id))
-        return user if user is not None and user.is_active and not user.is_contact else None
+        if user is None or not user.is_active or user.is_contact or not still_valid(user):
+            return None
+        return user
 
     @app.after_request
     def security_headers(response):

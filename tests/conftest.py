@@ -29,6 +29,11 @@ def app_config(database_url, tmp_path):
         "MAIL_STORE_DIR": str(tmp_path / "mail"),
         "MAIL_OUT_DIR": str(tmp_path / "mail-out"),
         "SERVER_NAME": None,
+        # Tests advance the frozen clock by days with a client signed in, and sign in administrators with
+        # the password alone; tests/auth/test_sessions.py and test_mfa.py turn these on.
+        "SESSION_IDLE_MINUTES": None,
+        "SESSION_MAX_HOURS": None,
+        "MFA_REQUIRED_ROLES": [],
     }
 
 

@@ -9,6 +9,7 @@ from ..extensions import db
 from ..org.models import Department, Organisation
 from ..errors import InvalidField
 from ..org.services import reference
+from .lifecycle import deactivate
 from .models import Role, User
 from .services import create_user, set_password, set_roles
 
@@ -65,10 +66,15 @@ def create_account(values: dict, *, roles, password=None, actor, now) -> User:
 def update_account(user, values: dict, *, roles, password=None, actor, now) -> User:
     """Change an account; roles go through set_roles and a new password through set_password."""
     values, _org, _dept = _check_account(values, roles, user, actor)
+    was_active = user.is_active
     changes = apply_changes(user, values)
     if changes:
         db.session.flush()
         record("user_updated", actor=actor, now=now, object_type="user", object_id=user.id, changes=changes)
+    if was_active and not user.is_active:  # sessions end, removal tasks open, the leads see the open tickets
+        deactivate(user, reason=_("Inaktiverat av en administratör."), source="admin", actor=actor, now=now)
+    elif user.is_active and not was_active:
+        user.deactivated_at = user.deactivation_source = None
     set_roles(user, roles, actor=actor, now=now)
     if password:
         set_password(user, password, actor=actor, now=now)

@@ -13,3 +13,9 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Lösenord"), validators=[DataRequired(_l("Ange ditt lösenord."))],
                              render_kw={"autocomplete": "current-password"})
     submit = SubmitField(_l("Logga in"))
+
+
+class MfaForm(FlaskForm):
+    code = StringField(_l("Kod"), validators=[DataRequired(_l("Ange koden.")), Length(max=40)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autocapitalize": "none"})
+    submit = SubmitField(_l("Fortsätt"))

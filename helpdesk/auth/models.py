@@ -22,6 +22,11 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+class RoleSource(StrEnum):
+    MANUAL = "manual"  # given by hand in the desk; the directory never takes it away
+    DIRECTORY = "directory"  # follows the directory's group rules on every sign-in and sync
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "user"
 
@@ -40,9 +45,23 @@ class User(UserMixin, db.Model):
     is_contact: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Bumped by logout, a password change and deactivation: every session cookie issued before stops working.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Where the account's identity comes from: "local", "ldap" or "oidc" (helpdesk.auth.methods).
+    auth_source: Mapped[str] = mapped_column(sa.String(16), default="local", server_default="local")
+    # The directory's stable key for the person (LDAP entry key or the OpenID provider's subject).
+    directory_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
+    manager_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deactivation_source: Mapped[str | None] = mapped_column(sa.String(16))  # "directory" or "admin"
+    # TOTP for local accounts with administrative roles (helpdesk.auth.mfa).
+    mfa_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    mfa_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mfa_last_step: Mapped[int | None]  # the last TOTP time step used: a code works once
 
     organisation = relationship("Organisation")
     department = relationship("Department")
+    manager = relationship("User", remote_side=[id])
     role_rows: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
@@ -50,6 +69,11 @@ class User(UserMixin, db.Model):
     @property
     def roles(self) -> set[Role]:
         return {Role(r.role) for r in self.role_rows}
+
+    @property
+    def directory_roles(self) -> set[Role]:
+        """Roles the directory's group rules give; the others were given by hand."""
+        return {Role(r.role) for r in self.role_rows if r.source == RoleSource.DIRECTORY}
 
     def has_role(self, role: Role) -> bool:
         return role in self.roles
@@ -63,6 +87,7 @@ class UserRole(db.Model):
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    source: Mapped[str] = mapped_column(sa.String(16), default=RoleSource.MANUAL, server_default="manual")
 
     user: Mapped[User] = relationship(back_populates="role_rows")
 
@@ -79,3 +104,14 @@ class LoginAttempt(db.Model):
     username: Mapped[str] = mapped_column(sa.String(254))
     address: Mapped[str] = mapped_column(sa.String(64))
     success: Mapped[bool]
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the authenticator app; only its hash is kept."""
+
+    __tablename__ = "mfa_recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(255))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,6 +9,7 @@ from ..audit.services import record
 from ..errors import DomainError
 from ..extensions import db
 from . import throttle
+from .methods import DirectoryUnavailable, SignInFailed, check_password
 from .models import Role, User, UserRole
 from .throttle import LoginRefused, LoginThrottled  # noqa: F401  (the login view's errors)
 
@@ -33,16 +34,19 @@ def authenticate(username: str, password: str, *, address: str, now) -> User:
     failures, see throttle.py); every checked attempt is recorded."""
     username = throttle.normalise(username)
     throttle.check(username, address, now=now)
-    user = db.session.scalar(sa.select(User).where(User.username == username))  # stored lower-cased
-    if user is None or not user.is_active or user.is_contact:
-        verify_password(User(password_hash=None), password)  # same cost as a real check
-        ok = False
-    else:
-        ok = verify_password(user, password)
+    try:
+        user = check_password(username, password, now=now)  # local, or the directory (auth/methods)
+        refusal = None if user is not None else _("Fel användarnamn eller lösenord.")
+    except DirectoryUnavailable as error:  # not the person's fault: it does not count as a failure
+        record("login_unavailable", actor=None, now=now, address=address, username=username)
+        raise LoginRefused(error.message) from None
+    except SignInFailed as error:
+        user, refusal = None, error.message
+    ok = user is not None
     throttle.note(username, address, now=now, success=ok)
     if not ok:
         record("login_failed", actor=None, now=now, address=address, username=username)
-        raise LoginRefused(_("Fel användarnamn eller lösenord."))
+        raise LoginRefused(refusal)
     user.last_login_at = now
     record("login", actor=user, now=now, address=address, object_type="user", object_id=user.id)
     return user
@@ -78,12 +82,19 @@ def set_roles(user, roles, *, actor, now) -> None:
         return
     user.role_rows = [r for r in user.role_rows if Role(r.role) in wanted]
     for role in sorted(wanted - current):
-        user.role_rows.append(UserRole(role=role))
+        user.role_rows.append(UserRole(role=role, source="manual"))
     record("roles_changed", actor=actor, now=now, object_type="user", object_id=user.id,
            added=sorted(wanted - current), removed=sorted(current - wanted))
     db.session.flush()
 
 
 def set_password(user, password: str, *, actor, now) -> None:
+    """A new password; every session of the account ends (a stolen cookie must not outlive the change)."""
+    from .lifecycle import end_sessions
+    from .sessions import keep_current
+
     user.password_hash = hash_password(password)
+    end_sessions(user)
+    if actor is not None and actor.id == user.id:
+        keep_current(user)  # whoever changed their own password stays signed in here, and only here
     record("password_set", actor=actor, now=now, object_type="user", object_id=user.id)

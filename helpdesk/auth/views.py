@@ -4,13 +4,15 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from ..audit.services import record
 from ..clock import utcnow
 from ..database import unit_of_work
 from ..web import client_address
 from .forms import LoginForm
+from .lifecycle import end_sessions
+from .methods import enabled as enabled_methods
 from .routes import public, signed_in
 from .services import LoginRefused, LoginThrottled, authenticate
 
@@ -47,17 +49,13 @@ def login():
                 refused = error
         if isinstance(refused, LoginThrottled):
             form.password.errors.append(refused.message)
-            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(refused.retry_after)}
+            return (render_template("auth/login.html", form=form, methods=enabled_methods()), 429,
+                    {"Retry-After": str(refused.retry_after)})
         if refused:
             form.password.errors.append(refused.message)
         else:
-            language = session.get("lang")
-            session.clear()  # a fresh session at login; only the language choice is kept
-            if language:
-                session["lang"] = language
-            login_user(user)
-            return redirect(safe_next(request.args.get("next")))
-    return render_template("auth/login.html", form=form)
+            return finish_sign_in(user, safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form, methods=enabled_methods())
 
 
 @bp.route("/logout", methods=["POST"])
@@ -67,6 +65,7 @@ def logout():
     """Sign out."""
     with unit_of_work():
         record("logout", actor=current_user, now=utcnow(), address=client_address())
+        end_sessions(current_user)  # a copy of this session's cookie must not sign anyone in again
     logout_user()
     session.clear()
     flash(_("Du är utloggad."), "info")
@@ -84,3 +83,6 @@ def set_language():
             with unit_of_work():
                 current_user.locale = lang
     return redirect(safe_next(request.form.get("next")))
+
+
+from .views_signin import signed_in as finish_sign_in  # noqa: E402  (routes on bp: OpenID Connect and the second factor)

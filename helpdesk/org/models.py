@@ -86,6 +86,8 @@ class GroupMember(db.Model):
         sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     is_lead: Mapped[bool] = mapped_column(default=False)
+    # "manual", or "directory" when a group rule put the member here (and takes them out again).
+    source: Mapped[str] = mapped_column(sa.String(16), default="manual", server_default="manual")
 
     group: Mapped[SupportGroup] = relationship(back_populates="members")
     user = relationship("User")
