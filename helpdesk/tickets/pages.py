@@ -68,9 +68,13 @@ def render_ticket(ticket, **given):
     perms = ticket_permissions(current_user, ticket)
     staff = Permission.TICKET_VIEW_INTERNAL in perms
     forms = {}
-    if Permission.TICKET_REPLY in perms:
+    if Permission.TICKET_REPLY in perms and not ticket.merged_into_id:  # a merged ticket has no reply box
         forms["reply_form"] = given.get("reply_form") or bind(ReplyForm if Permission.TICKET_NOTE in perms
                                                               else RequesterReplyForm, ticket)
+    if Permission.TICKET_WORK in perms and not ticket.merged_into_id:
+        from .update import bind as bind_update
+
+        forms["update_form"] = given.get("update_form") or bind_update(ticket, current_user, fresh=True)
     if Permission.TICKET_WORK in perms:
         forms["status_form"] = given.get("status_form") or bind(StatusForm, ticket)
         forms["status_form"].status.data = forms["status_form"].status.data or ticket.status
@@ -108,9 +112,34 @@ def render_ticket(ticket, **given):
     return render_template(
         "tickets/show.html" if staff else "tickets/requester.html", incident=incident,
         ticket=ticket, perms=perms, messages=conversation(ticket, internal=staff), events=events,
+        conflict=given.get("conflict"), merged_target=_merged_target(ticket),
+        history_entries=history_entries(events), canned_data=canned_data,
         names=event_names(events) if staff else {}, links=links, sla=sla_view(ticket) if staff else None,
         **forms,
     )
+
+
+def history_entries(events):
+    """The history with the changes one person saved at one moment (one submit) grouped as one entry."""
+    entries = []
+    for event in events:
+        if entries and entries[-1][0].at == event.at and entries[-1][0].actor_id == event.actor_id:
+            entries[-1].append(event)
+        else:
+            entries.append([event])
+    return entries
+
+
+def canned_data(form, ticket):
+    """Canned replies filled for this ticket, for the script that puts the text in the box."""
+    from ..replies.services import fill
+
+    return {str(r.id): {"body": fill(r.body, ticket=ticket, agent=current_user), "status": r.set_status or ""}
+            for r in getattr(form, "canned_replies", [])}
+
+
+def _merged_target(ticket):
+    return db.session.get(Ticket, ticket.merged_into_id) if ticket.merged_into_id else None
 
 
 def sla_view(ticket):

@@ -159,6 +159,20 @@ def link(number):
 
 @bp.route("/tickets/<int:number>/merge", methods=["POST"])
 def merge(number):
+    """Merging asks first: a page with both subjects; only its "Ja, sammanfoga" button merges."""
+    if request.form.get("confirmed") != "1":
+        ticket = get_ticket_or_404(number, Permission.TICKET_WORK)
+        form = pages.bind(MergeForm, ticket)
+        if form.validate_on_submit():
+            try:
+                other = _other(form, Permission.TICKET_WORK)
+                if other.id == ticket.id:
+                    raise DomainError(_("Ett ärende kan inte sammanfogas med sig självt."))
+            except DomainError as error:
+                form.number.errors = [error.message]
+            else:
+                return render_template("tickets/merge_confirm.html", ticket=ticket, other=other, form=form)
+        return pages.render_ticket(ticket, merge_form=form), 400
     return _act(number, Permission.TICKET_WORK, MergeForm, lambda t, f: services.merge_ticket(
         t, _other(f, Permission.TICKET_WORK), actor=current_user, now=utcnow()), form_key="merge_form")
 
@@ -284,3 +298,43 @@ def phone():
                 flash(_("Samtalet är registrerat som ärende #%(n)s.", n=ticket.id), "success")
                 return redirect(url_for("tickets.show", number=ticket.id))
     return render_template("tickets/phone.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/tickets/<int:number>/update", methods=["POST"])
+def update(number):
+    """The one "Uppdatera" form: every change of the agent's ticket page in one submit."""
+    from . import update as updating
+    from ..replies.services import fill
+
+    ticket = get_ticket_or_404(number, Permission.TICKET_WORK)
+    if ticket.merged_into_id:
+        flash(_("Ärendet är sammanfogat med #%(n)s.", n=ticket.merged_into_id), "error")
+        return redirect(url_for("tickets.show", number=ticket.id))
+    form = updating.bind(ticket, current_user, fresh=False)
+    if form.use_canned.data and form.validate_on_submit():  # without JavaScript: fill the text, save nothing
+        canned = updating.canned_choice(form)
+        if canned is not None:
+            form.body.data = fill(canned.body, ticket=ticket, agent=current_user)
+            if canned.set_status and canned.set_status in {c.value for c in form.status.choices}:
+                form.status.data = canned.set_status
+        return pages.render_ticket(ticket, update_form=form)
+    if form.validate_on_submit():
+        current = updating.version_of(ticket)
+        if form.version.data != current:
+            conflict = updating.changes_since(ticket, form.version.data)
+            form.version.data = current
+            return pages.render_ticket(ticket, update_form=form, conflict=conflict), 409
+        try:
+            with unit_of_work():
+                outcome = updating.apply(ticket, form, actor=current_user, now=utcnow(), uploads=uploads_from("attachments"))
+        except files.AttachmentRefused as error:
+            form.attachments.errors = [error.message]
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            if outcome.changed or outcome.message:
+                flash(_("Ärendet är uppdaterat."), "success")
+            else:
+                flash(_("Inget ändrades."), "info")
+            return redirect(url_for("tickets.show", number=ticket.id))
+    return pages.render_ticket(ticket, update_form=form), 400
