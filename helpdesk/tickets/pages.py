@@ -114,9 +114,23 @@ def render_ticket(ticket, **given):
         ticket=ticket, perms=perms, messages=conversation(ticket, internal=staff), events=events,
         conflict=given.get("conflict"), merged_target=_merged_target(ticket),
         history_entries=history_entries(events), canned_data=canned_data,
+        next_ticket=next_in_queue(ticket) if "update_form" in forms else None,
         names=event_names(events) if staff else {}, links=links, sla=sla_view(ticket) if staff else None,
         **forms,
     )
+
+
+def next_in_queue(ticket):
+    """The number of the ticket after this one in the agent's own queue (open, own groups, by due time)."""
+    from .queries import visible_tickets
+
+    own = tuple(sorted(reach_of(current_user).group_ids))
+    query = sa.select(Ticket.id).where(visible_tickets(current_user), Ticket.is_open, Ticket.id != ticket.id,
+                                       sa.or_(Ticket.due_at > ticket.due_at,
+                                              sa.and_(Ticket.due_at == ticket.due_at, Ticket.id > ticket.id)))
+    if own:
+        query = query.where(Ticket.support_group_id.in_(own))
+    return db.session.scalar(query.order_by(Ticket.due_at, Ticket.id).limit(1))
 
 
 def history_entries(events):
