@@ -11,6 +11,7 @@ from ..clock import utcnow
 from ..database import unit_of_work
 from ..web import client_address
 from .forms import LoginForm
+from .permissions import Permission, can
 from .services import LoginRefused, authenticate
 
 bp = Blueprint("auth", __name__)
@@ -46,6 +47,8 @@ def login():
             if language:
                 session["lang"] = language
             login_user(user)
+            if not request.args.get("next") and can(user, Permission.QUEUE_VIEW):
+                return redirect(url_for("tickets.queue"))  # staff start their day in the queue
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 

@@ -30,3 +30,16 @@ class CannedReply(db.Model):
 
     support_group = relationship("SupportGroup")
     owner = relationship("User", foreign_keys=[owner_id])
+
+
+class SavedQueueView(db.Model):
+    """An agent's named queue filter and sort (the query string of /queue)."""
+
+    __tablename__ = "saved_queue_view"
+    __table_args__ = (sa.UniqueConstraint("user_id", "name", name="uq_saved_queue_view_user_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    query: Mapped[str] = mapped_column(sa.String(1000))  # the filters and sort, url-encoded
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -27,7 +27,7 @@ from .forms import (
 from .labels import STATUS_LABELS
 from .loaders import get_ticket_or_404, uploads_from
 from .models import Attachment, Channel, MessageKind, Status
-from .queries import QueueFilter, load_ticket, queue_page
+from .queries import SORTS, QueueFilter, load_ticket, queue_page, queue_query
 from . import pages
 
 bp = Blueprint("tickets", __name__)
@@ -214,27 +214,78 @@ def _int_arg(name):
 
 @bp.route("/queue")
 def queue():
-    """The agent's queue, sorted by due time, with filters and paging."""
+    """The agent's queue: filters, sortable columns, a capped total count, flags and saved views."""
+    from . import queue_tools
+
     if not can(current_user, Permission.QUEUE_VIEW):
         abort(403)
+    text = request.args.get("q", "")[:200]
+    number = queue_tools.number_in(text)
+    if number is not None:  # "2750" or "#2750" opens that ticket
+        found = load_ticket(number)
+        if found is not None and can(current_user, Permission.TICKET_VIEW, found):
+            return redirect(url_for("tickets.show", number=number))
     choices = pages.queue_choices(current_user)
     group_id = _int_arg("group")
+    sort = request.args.get("sort")
     flt = QueueFilter(
-        group_id=group_id, status=request.args.get("status") or "open",
+        group_id=group_id, status=request.args.get("status") or "all_open",
         priority=_int_arg("priority"), assignee_id=_int_arg("assignee"),
         system_id=_int_arg("system"), department_id=_int_arg("department"),
-        text=request.args.get("q", "")[:200],
+        text=text,
         mine_only_groups=() if request.args.get("scope") == "all" else choices.own_group_ids,
+        sort=sort if sort in SORTS else None, descending=request.args.get("dir") == "desc",
     )
-    if flt.status not in {"open", "all", *[s.value for s in Status]}:
-        flt.status = "open"
+    if flt.status not in {"all_open", "all", *[s.value for s in Status]}:
+        flt.status = "all_open"
     page = max(1, min(_int_arg("page") or 1, 100000))
-    tickets, has_next = queue_page(current_user, flt, page, pages.page_size())
+    size = pages.page_size()
+    tickets, has_next = queue_page(current_user, flt, page, size)
+    total, more_than = queue_tools.capped_count(queue_query(current_user, flt))
+    mentioned = [t for t in (load_ticket(n) for n in queue_tools.numbers_mentioned(text)[:3])
+                 if t is not None and can(current_user, Permission.TICKET_VIEW, t)]
     bulk = BulkAssignForm()
     bulk.assignee_id.choices = as_choices(choices.assignee_choices)
     return render_template("tickets/queue.html", tickets=tickets, has_next=has_next, page=page,
                            flt=flt, choices=choices, bulk_form=bulk, scope=request.args.get("scope", ""),
-                           statuses=STATUS_LABELS, now=utcnow())
+                           statuses=STATUS_LABELS, now=utcnow(), total=total, more_than=more_than,
+                           first=(page - 1) * size + 1 if tickets else 0, last=(page - 1) * size + len(tickets),
+                           flags=queue_tools.flags(tickets), also=queue_tools.also_matching(current_user, flt),
+                           mentioned=mentioned, not_found=number if number is not None else None,
+                           views=queue_tools.views_of(current_user), view_query=queue_tools.view_query(request.args),
+                           view_form=EmptyForm(), count_cap=queue_tools.COUNT_CAP)
+
+
+@bp.route("/queue/views", methods=["POST"])
+def save_queue_view():
+    """Save the queue's current filters and sort under a name of the agent's choice."""
+    from . import queue_tools
+
+    if not can(current_user, Permission.QUEUE_VIEW):
+        abort(403)
+    query = request.form.get("query", "")[:1000]
+    if EmptyForm().validate_on_submit():
+        try:
+            with unit_of_work():
+                queue_tools.save_view(current_user, request.form.get("name", ""), query, now=utcnow())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Vyn är sparad."), "success")
+    return redirect(url_for("tickets.queue") + (f"?{query}" if query else ""))
+
+
+@bp.route("/queue/views/<int:view_id>/delete", methods=["POST"])
+def delete_queue_view(view_id):
+    from . import queue_tools
+
+    if not can(current_user, Permission.QUEUE_VIEW):
+        abort(403)
+    if EmptyForm().validate_on_submit():
+        with unit_of_work():
+            if queue_tools.delete_view(current_user, view_id):
+                flash(_("Vyn är borttagen."), "success")
+    return redirect(url_for("tickets.queue"))
 
 
 @bp.route("/queue/assign", methods=["POST"])
@@ -263,6 +314,9 @@ def bulk_assign():
             refused.append(number)
             flash(f"#{number}: {error.message}", "error")
     flash(ngettext("%(num)s ärende tilldelat.", "%(num)s ärenden tilldelade.", done), "success")
+    if refused:
+        flash(ngettext("Inte tilldelat: %(list)s.", "Inte tilldelade (%(num)s): %(list)s.", len(refused),
+                       list=", ".join(f"#{n}" for n in refused)), "error")
     return redirect(url_for("tickets.queue"))
 
 
@@ -338,3 +392,11 @@ def update(number):
                 flash(_("Inget ändrades."), "info")
             return redirect(url_for("tickets.show", number=ticket.id))
     return pages.render_ticket(ticket, update_form=form), 400
+
+
+@bp.app_template_filter("thousands")
+def thousands(value):
+    """A whole number grouped in the reader's language ("1 234" in Swedish)."""
+    from flask_babel import format_number
+
+    return format_number(value)

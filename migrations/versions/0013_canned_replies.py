@@ -1,4 +1,4 @@
-"""canned replies (svarsmallar) per support group or personal
+"""canned replies (svarsmallar) per support group or personal, and agents' saved queue views
 
 Revision ID: 0013
 Revises: 0008
@@ -38,8 +38,24 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_canned_reply_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_canned_reply_support_group_id'), ['support_group_id'], unique=False)
 
+    op.create_table('saved_queue_view',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('query', sa.String(length=1000), nullable=False),
+    sa.Column('created_at', helpdesk.database.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_saved_queue_view_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_saved_queue_view')),
+    sa.UniqueConstraint('user_id', 'name', name='uq_saved_queue_view_user_name')
+    )
+    with op.batch_alter_table('saved_queue_view', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_saved_queue_view_user_id'), ['user_id'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('saved_queue_view', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_saved_queue_view_user_id'))
+    op.drop_table('saved_queue_view')
     with op.batch_alter_table('canned_reply', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_canned_reply_support_group_id'))
         batch_op.drop_index(batch_op.f('ix_canned_reply_owner_id'))
