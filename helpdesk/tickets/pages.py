@@ -1,6 +1,7 @@
 """Building the ticket page and the queue's choices (view helpers, no business rules)."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, render_template
@@ -115,9 +116,27 @@ def render_ticket(ticket, **given):
         conflict=given.get("conflict"), merged_target=_merged_target(ticket),
         history_entries=history_entries(events), canned_data=canned_data,
         next_ticket=next_in_queue(ticket) if "update_form" in forms else None,
+        due=due_view(ticket) if staff else None,
         names=event_names(events) if staff else {}, links=links, sla=sla_view(ticket) if staff else None,
         **forms,
     )
+
+
+def due_view(ticket):
+    """The next deadline for the facts box: passed or not, and whether it falls outside the desk's hours."""
+    from ..clock import utcnow
+    from ..org.models import Organisation
+    from ..sla.models import Calendar
+    from ..sla.services import business_calendar
+
+    if not (ticket.resolution_due_at or ticket.first_response_due_at) or (
+            ticket.sla_paused_since and not ticket.first_response_due_at):
+        return None
+    at = ticket.due_at
+    org = db.session.get(Organisation, ticket.organisation_id)
+    desk = db.session.get(Calendar, org.default_calendar_id) if org is not None and org.default_calendar_id else None
+    outside = desk is not None and not business_calendar(desk).is_open(at - timedelta(minutes=1))
+    return {"at": at, "overdue": at <= utcnow(), "outside_hours": outside}
 
 
 def next_in_queue(ticket):

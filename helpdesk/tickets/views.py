@@ -400,3 +400,19 @@ def thousands(value):
     from flask_babel import format_number
 
     return format_number(value)
+
+
+@bp.app_template_filter("relative")
+def relative(moment):
+    """A moment relative to now: "om 3 h", "2 h sedan", "om 25 min", "om 3 dagar"."""
+    if moment is None:
+        return ""
+    seconds = (moment - utcnow()).total_seconds()
+    minutes = int(abs(seconds) // 60)
+    if minutes < 60:
+        span = _("%(n)s min", n=max(minutes, 1))
+    elif minutes < 48 * 60:
+        span = _("%(n)s h", n=minutes // 60)
+    else:
+        span = ngettext("%(num)s dag", "%(num)s dagar", minutes // (24 * 60))
+    return _("om %(span)s", span=span) if seconds >= 0 else _("%(span)s sedan", span=span)

@@ -122,3 +122,23 @@ def test_the_page_has_a_swedish_file_button_and_a_favicon(client, auth, users, c
     icon = client.get("/favicon.ico")
     assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
     icon.close()
+
+
+def test_next_deadline_says_overdue_relative_time_and_outside_service_hours(client, auth, users, clock, session):
+    from datetime import UTC, datetime, timedelta
+
+    ticket = f.ticket(users["anna"], now=clock.now(), system_name="E-post och kalender", impact=1, urgency=1)
+    session.commit()
+    auth.login("erik")
+    page = client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+    facts = page[page.index("Nästa tidsgräns"):page.index("Nästa tidsgräns") + 400]
+    assert "(om " in facts and "överskriden" not in facts
+    clock.set(ticket.due_at + timedelta(hours=2, minutes=5))
+    page = client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+    facts = page[page.index("Nästa tidsgräns"):page.index("Nästa tidsgräns") + 400]
+    assert "överskriden" in facts and "2 h sedan" in facts
+    saturday_night = datetime(2026, 11, 21, 2, 0, tzinfo=UTC)  # 03:00 in Stockholm, the desk is closed
+    ticket.due_at = ticket.resolution_due_at = saturday_night
+    session.commit()
+    page = client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+    assert "utanför servicedeskens öppettider" in page
