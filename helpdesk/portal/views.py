@@ -42,7 +42,14 @@ def new_ticket():
     """Report a fault or a request."""
     search = request.args.get("q", "")[:100]
     form = ReportForm()
-    form.system_id.choices = choices(system_choices(search))
+    from ..catalogue.queries import search_systems
+    from wtforms.fields.choices import SelectChoice
+
+    matches = search_systems(search)
+    # Each option carries what the script filters on (name, keywords, description) and the description it shows.
+    form.system_id.choices = [SelectChoice(0, _("Vet inte / annat"))] + [
+        SelectChoice(s.id, s.name, render_kw={"data-search": f"{s.name} {s.keywords} {s.description}".casefold(),
+                                              "data-description": s.description or ""}) for s in matches]
     if request.method == "GET" and request.args.get("system", "").isdigit():
         form.system_id.data = int(request.args["system"])
     if form.validate_on_submit():
@@ -63,7 +70,7 @@ def new_ticket():
             flash(_("Tack! Ditt ärende har nummer #%(n)s.", n=ticket.id), "success")
             return redirect(url_for("tickets.show", number=ticket.id))
     status = 400 if form.errors else 200
-    return render_template("portal/new.html", form=form, search=search), status
+    return render_template("portal/new.html", form=form, search=search, matches=matches), status
 
 
 @bp.route("/accessibility")

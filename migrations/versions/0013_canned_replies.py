@@ -1,4 +1,4 @@
-"""canned replies (svarsmallar) per support group or personal, and agents' saved queue views
+"""canned replies (svarsmallar) per support group or personal, agents' saved queue views, and the index of a group's tickets by priority
 
 Revision ID: 0013
 Revises: 0008
@@ -50,9 +50,13 @@ def upgrade():
     )
     with op.batch_alter_table('saved_queue_view', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_saved_queue_view_user_id'), ['user_id'], unique=False)
+    with op.batch_alter_table('ticket', schema=None) as batch_op:
+        batch_op.create_index('ix_ticket_group_priority', ['support_group_id', 'priority', 'due_at', 'id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('ticket', schema=None) as batch_op:
+        batch_op.drop_index('ix_ticket_group_priority')
     with op.batch_alter_table('saved_queue_view', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_saved_queue_view_user_id'))
     op.drop_table('saved_queue_view')
