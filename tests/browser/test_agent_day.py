@@ -124,3 +124,29 @@ def test_phone_width_facts_fit_and_the_form_comes_before_the_history(app, as_use
     history_top = erik.locator("#history-heading").bounding_box()["y"]
     assert form_top < history_top
     screenshot(erik, "agent-ticket-390")
+
+
+def test_employee_start_page_on_a_phone_shows_status_and_puts_rating_below_open_tickets(app, as_user):
+    anna = as_user("anna", viewport={"width": 390, "height": 800})
+    anna.goto("/")
+    assert anna.evaluate("() => document.documentElement.scrollWidth") <= 390
+    status = anna.locator("table.my-tickets").first.locator("tbody tr").first.locator(".badge")
+    expect(status).to_be_visible()
+    box = status.bounding_box()
+    assert box["x"] + box["width"] <= 390
+    open_top = anna.locator("#open-heading").bounding_box()["y"]
+    rate = anna.locator("#rate-heading")
+    if rate.count():
+        assert rate.bounding_box()["y"] > open_top
+
+
+def test_system_picker_finds_by_keyword_with_javascript(app, as_user):
+    anna = as_user("anna")
+    anna.goto("/tickets/new")
+    anna.get_by_label("Sök bland system och tjänster").fill("Treserva")
+    options = anna.get_by_label("Vilket system eller vilken tjänst gäller det?").locator("option")
+    expect(options).to_have_text(["Vet inte / annat", "Verksamhetssystem socialtjänst"])
+    anna.get_by_label("Vilket system eller vilken tjänst gäller det?").select_option(label="Verksamhetssystem socialtjänst")
+    expect(anna.locator("#system-description")).to_have_text("Dokumentation och beslut inom socialtjänsten.")
+    anna.get_by_label("Sök bland system och tjänster").fill("zzzfinnsinte")
+    expect(anna.locator("#system-search-result")).to_contain_text("Inget system matchar")
