@@ -331,14 +331,35 @@ def phone():
         abort(403)
     form = PhoneForm()
     form.system_id.choices = as_choices(system_choices())
+    candidates = []
     if form.validate_on_submit():
-        caller = pages.find_person(form.caller.data)
-        if caller is None:
-            form.caller.errors = [_("Ingen person med det användarnamnet eller den e-postadressen.")]
+        from . import callers
+        from ..errors import InvalidField
+
+        caller = None
+        if form.caller_id.data:
+            caller = db.session.get(User, form.caller_id.data)
+        elif (form.caller.data or "").strip():
+            candidates = callers.find_callers(form.caller.data)
+            if len(candidates) == 1:
+                caller = candidates[0]
+            elif not candidates:
+                form.caller.errors = [_("Ingen person matchar. Kontrollera stavningen, eller fyll i uppringaren som ny kontakt nedan.")]
+            else:
+                form.caller_id.choices = as_choices((u.id, f"{u.full_name} ({u.email or u.username})") for u in candidates)
+                form.caller_id.errors = [_("Flera personer matchar. Välj vem som ringde.")]
+        elif any((f.data or "").strip() for f in (form.contact_name, form.contact_email, form.contact_phone)):
+            caller = "contact"  # made in the ticket's own transaction below
         else:
+            form.caller.errors = [_("Ange vem som ringde, eller fyll i uppringaren som ny kontakt.")]
+        if caller is not None:
             try:
                 with unit_of_work():
                     now = utcnow()
+                    if caller == "contact":
+                        caller = callers.new_contact(name=form.contact_name.data, email=form.contact_email.data,
+                                                     phone=form.contact_phone.data,
+                                                     organisation_id=current_user.organisation_id, now=now)
                     system = pages.system_or_none(form.system_id.data)
                     ticket = services.create_ticket(
                         requester=caller, subject=form.subject.data, body=form.description.data,
@@ -346,12 +367,14 @@ def phone():
                         urgency=form.urgency.data, channel=Channel.PHONE)
                     if form.solved.data:
                         services.change_status(ticket, Status.SOLVED, actor=current_user, now=now)
+            except InvalidField as error:
+                getattr(form, error.field).errors = [error.message]
             except DomainError as error:
                 form.subject.errors = [*form.subject.errors, error.message]
             else:
                 flash(_("Samtalet är registrerat som ärende #%(n)s.", n=ticket.id), "success")
                 return redirect(url_for("tickets.show", number=ticket.id))
-    return render_template("tickets/phone.html", form=form), 400 if form.errors else 200
+    return render_template("tickets/phone.html", form=form, candidates=candidates), 400 if form.errors else 200
 
 
 @bp.route("/tickets/<int:number>/update", methods=["POST"])
