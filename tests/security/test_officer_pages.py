@@ -1,0 +1,42 @@
+"""Security officer: history in words, a report button on the register, no double submissions."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from helpdesk.errors import DomainError
+from helpdesk.security import services
+from helpdesk.security.models import Submission, SubmissionKind
+
+
+def incident_of(users, clock):
+    return services.report_incident(
+        reporter=users["anna"], subject="Mejl till fel mottagare", description="Personnummer i fel mejl.",
+        now=clock.now(), aware_at=clock.now() - timedelta(hours=1), personal_data=True)
+
+
+def test_history_shows_words_not_keys(client, auth, users, clock, session):
+    incident = incident_of(users, clock)
+    session.commit()
+    auth.login("ines")
+    html = client.get(f"/tickets/{incident.ticket.id}").get_data(as_text=True)
+    history = html[html.index('id="history-heading"'):]
+    assert "security:" not in history and "registrerade säkerhetsincidenten" in history
+
+
+def test_register_page_has_a_report_button(client, auth):
+    auth.login("ines")
+    html = client.get("/security/").get_data(as_text=True)
+    assert "Rapportera incident" in html and 'href="/security/report"' in html
+
+
+def test_a_submission_is_not_recorded_twice(users, clock, session):
+    incident = incident_of(users, clock)
+    args = dict(kind=SubmissionKind.GDPR_NOTIFICATION, sent_at=clock.now(), reference="IMY-2026-7", summary="",
+                actor=users["ines"], now=clock.now())
+    services.record_submission(incident, **args)
+    with pytest.raises(DomainError, match="redan registrerad"):
+        services.record_submission(incident, **args)
+    assert session.scalar(sa.select(sa.func.count()).select_from(Submission).where(
+        Submission.incident_id == incident.id)) == 1
