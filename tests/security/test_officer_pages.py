@@ -40,3 +40,17 @@ def test_a_submission_is_not_recorded_twice(users, clock, session):
         services.record_submission(incident, **args)
     assert session.scalar(sa.select(sa.func.count()).select_from(Submission).where(
         Submission.incident_id == incident.id)) == 1
+
+
+def test_submission_form_defaults_to_now_and_errors_are_summarised_on_top(client, auth, users, clock, session):
+    from helpdesk.clock import local
+
+    incident = incident_of(users, clock)
+    session.commit()
+    auth.login("ines")
+    html = client.get(f"/security/incidents/{incident.id}").get_data(as_text=True)
+    assert local(clock.now()).strftime("%Y-%m-%d %H:%M") in html[html.index('id="sent_at"') - 200:html.index('id="sent_at"') + 200]
+    response = client.post(f"/security/incidents/{incident.id}/submissions", data={"kind": "gdpr_notification"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert html.index("error-summary") < html.index("<dl class=\"facts\">")
