@@ -1,5 +1,6 @@
 """Security officer: history in words, a report button on the register, no double submissions."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -54,3 +55,18 @@ def test_submission_form_defaults_to_now_and_errors_are_summarised_on_top(client
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert html.index("error-summary") < html.index("<dl class=\"facts\">")
+
+
+def test_deadlines_soonest_first_coloured_and_nis2_pending_assessment(client, auth, users, clock, session):
+    incident = services.report_incident(
+        reporter=users["anna"], subject="Intrång i e-posten", description="Konton kapade.",
+        now=clock.now(), aware_at=clock.now() - timedelta(hours=20), personal_data=True)
+    session.commit()
+    auth.login("ines")
+    html = client.get(f"/security/incidents/{incident.id}").get_data(as_text=True)
+    block = html[html.index('<ul class="deadlines">'):html.index("</ul>", html.index('<ul class="deadlines">'))]
+    assert "deadline-soon" in block  # the NIS2 early warning is due in 4 hours
+    assert "ännu inte bedömt" in block
+    items = block.split("<li>")[1:]
+    hours = [int(re.search(r"om (\d+) tim", i).group(1)) for i in items if re.search(r"om (\d+) tim", i)]
+    assert hours == sorted(hours) and len(hours) >= 2
