@@ -79,6 +79,9 @@ def create_app(test_config=None, *, clock=None):
     for bp in (auth_bp, portal_bp, tickets_bp, admin_bp, security_bp, sla_bp, satisfaction_bp, access_bp,
                reports_bp, retention_bp, audit_bp, directory_bp):
         app.register_blueprint(bp)
+    from .replies.views import bp as replies_bp
+
+    app.register_blueprint(replies_bp)
 
     from .cli import register
 

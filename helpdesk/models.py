@@ -18,3 +18,4 @@ from .sla.models import Calendar, CalendarDay, CalendarException, ClockRule, Ser
 from .tickets.models import (  # noqa: F401
     Attachment, Message, Ticket, TicketEvent, TicketLink, TicketParticipant,
 )
+from .replies.models import CannedReply, SavedQueueView  # noqa: F401

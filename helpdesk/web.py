@@ -56,6 +56,13 @@ def init_app(app):
             return None
         return user
 
+    @app.route("/favicon.ico")
+    def favicon():
+        """Browsers ask for /favicon.ico whatever the page names; answer with the icon."""
+        from flask import send_from_directory
+
+        return send_from_directory(app.static_folder, "favicon.svg", mimetype="image/svg+xml", max_age=86400)
+
     @app.after_request
     def security_headers(response):
         headers = response.headers

@@ -33,7 +33,7 @@ SKEW = timedelta(minutes=4, seconds=30)
 LOOP_SECONDS = 4
 SYSTEMS = ["E-post och kalender", "Verksamhetssystem socialtjänst", "Lönesystem", "Bygglovssystem"]
 TICKETS_PER_SYSTEM = 6
-ALERTS = {"first_response:100", "resolution:75", "resolution:90", "resolution:100"}
+ALERTS = {"first_response:75", "first_response:90", "first_response:100", "resolution:75", "resolution:90", "resolution:100"}
 
 WORKER = '''
 import os, sys, time, uuid

@@ -28,19 +28,21 @@ class Permission(StrEnum):
     ACCESS_REQUEST = "access:request"  # ask for a role in a system
     ACCESS_VIEW = "access:view"  # on a System: its grants, requests and reviews
     ACCESS_DECIDE = "access:decide"  # on a System: approve requests, decide review items
+    REPLIES_MANAGE = "replies:manage"  # canned replies: own ones; on a CannedReply: edit it (helpdesk.replies)
 
 
 EVERYONE = frozenset({Permission.TICKET_CREATE, Permission.ACCESS_REQUEST})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.AGENT: frozenset({Permission.QUEUE_VIEW, Permission.PHONE_LOG, Permission.REPORT_VIEW}),
+    Role.AGENT: frozenset({Permission.QUEUE_VIEW, Permission.PHONE_LOG, Permission.REPORT_VIEW,
+                           Permission.REPLIES_MANAGE}),
     Role.SYSTEM_ADMIN: frozenset({Permission.QUEUE_VIEW, Permission.REPORT_VIEW}),
     Role.SYSTEM_OWNER: frozenset({Permission.QUEUE_VIEW, Permission.REPORT_VIEW}),
     Role.SECURITY_OFFICER: frozenset({Permission.QUEUE_VIEW, Permission.AUDIT_VIEW, Permission.REPORT_VIEW,
                                       Permission.SECURITY_REGISTER, Permission.LEGAL_HOLD}),
     Role.MANAGER: frozenset({Permission.QUEUE_VIEW, Permission.REPORT_VIEW}),
     Role.ADMIN: frozenset({Permission.ADMIN_MANAGE, Permission.AUDIT_VIEW, Permission.QUEUE_VIEW,
-                           Permission.REPORT_VIEW, Permission.LEGAL_HOLD}),
+                           Permission.REPORT_VIEW, Permission.LEGAL_HOLD, Permission.REPLIES_MANAGE}),
 }
 
 REQUESTER_ON_TICKET = frozenset({Permission.TICKET_VIEW, Permission.TICKET_REPLY})
@@ -160,6 +162,22 @@ def can(user, permission: Permission, obj=None) -> bool:
         return permission in ticket_permissions(user, obj)
     if isinstance(obj, System):
         return permission in system_permissions(user, obj)
+    from ..replies.models import CannedReply
+
+    if isinstance(obj, CannedReply):
+        return permission == Permission.REPLIES_MANAGE and may_manage_reply(user, obj)
     if permission in EVERYONE:
         return True
     return any(permission in ROLE_PERMISSIONS.get(role, ()) for role in user.roles)
+
+
+def may_manage_reply(user, reply) -> bool:
+    """A personal canned reply is its owner's; a group's is kept by the group's leads and administrators."""
+    if reply.owner_id is not None:
+        return reply.owner_id == user.id
+    if Role.ADMIN in user.roles:
+        return True
+    from ..org.models import GroupMember
+
+    member = db.session.get(GroupMember, (reply.support_group_id, user.id))
+    return Role.AGENT in user.roles and member is not None and member.is_lead

@@ -13,6 +13,7 @@ from ..web import client_address
 from .forms import LoginForm
 from .lifecycle import end_sessions
 from .methods import enabled as enabled_methods
+from .permissions import Permission, can
 from .routes import public, signed_in
 from .services import LoginRefused, LoginThrottled, authenticate
 
@@ -30,6 +31,13 @@ def safe_next(target: str | None) -> str:
             or urlsplit(target).netloc or urlsplit(target).scheme):
         return url_for("portal.index")
     return target
+
+
+def landing(user, target: str | None) -> str:
+    """Where a sign-in ends: the asked-for page if safe; else staff start their day in the queue."""
+    if not target and can(user, Permission.QUEUE_VIEW):
+        return url_for("tickets.queue")
+    return safe_next(target)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -54,7 +62,7 @@ def login():
         if refused:
             form.password.errors.append(refused.message)
         else:
-            return finish_sign_in(user, safe_next(request.args.get("next")))
+            return finish_sign_in(user, request.args.get("next"))
     return render_template("auth/login.html", form=form, methods=enabled_methods())
 
 

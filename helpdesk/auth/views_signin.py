@@ -17,7 +17,7 @@ from .forms import MfaForm
 from .methods import SignInFailed, enabled
 from .methods.oidc import Provider
 from .models import User
-from .views import bp, safe_next
+from .views import bp, landing, safe_next
 
 PENDING = "_mfa"  # user id, when and where to, between the password and the second factor
 PENDING_MINUTES = 10
@@ -26,6 +26,7 @@ PENDING_MINUTES = 10
 def signed_in(user, target):
     """After the first factor: the second one where the account needs it, else a fresh session."""
     now = utcnow()
+    target = landing(user, target)
     if mfa.required(user):
         language = session.get("lang")
         session.clear()
@@ -132,7 +133,7 @@ def oidc_start():
     except SignInFailed as error:
         flash(error.message, "error")
         return redirect(url_for("auth.login"))
-    pending["next"] = safe_next(request.args.get("next"))
+    pending["next"] = request.args.get("next")
     session["_oidc"] = pending
     return redirect(url)
 
@@ -157,4 +158,4 @@ def oidc_callback():
         flash(error.message, "error")
         return redirect(url_for("auth.login"))
     sessions.start(user, now=now)
-    return redirect(safe_next((pending or {}).get("next")))
+    return redirect(landing(user, (pending or {}).get("next")))

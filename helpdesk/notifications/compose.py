@@ -58,7 +58,7 @@ def compose(session, notices) -> None:
         for data in kinds.get("assigned", []):
             if data.get("assignee_id") and data["assignee_id"] != data.get("actor_id") \
                     and ticket.assignee_id == data["assignee_id"]:
-                _tell_assignee(session, ticket, now)
+                _tell_assignee(session, ticket, now, data["assignee_id"])
 
 
 def _deliverable(user) -> bool:
@@ -136,6 +136,9 @@ def _tell_requester(session, ticket, template, now, *, message, human, exclude=N
                auto_submitted=None if human else "auto-generated")
 
 
-def _tell_assignee(session, ticket, now) -> None:
-    if _deliverable(ticket.assignee):
-        queue_mail(kind="assigned", ticket=ticket, to=[ticket.assignee], now=now, auto_submitted="auto-generated")
+def _tell_assignee(session, ticket, now, assignee_id) -> None:
+    from ..auth.models import User
+
+    assignee = session.get(User, assignee_id)  # by id: ticket.assignee may still hold the previous one
+    if _deliverable(assignee):
+        queue_mail(kind="assigned", ticket=ticket, to=[assignee], now=now, auto_submitted="auto-generated")

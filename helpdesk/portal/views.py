@@ -5,12 +5,12 @@ from functools import partial
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
-from ..catalogue.queries import system_choices
+from ..catalogue.queries import search_systems
 from ..clock import utcnow
 from ..database import unit_of_work
 from ..errors import DomainError
-from ..forms import choices
 from ..satisfaction.forms import rating_form
 from ..satisfaction.queries import unrated_tickets
 from ..tickets import services
@@ -47,7 +47,11 @@ def new_ticket():
     """Report a fault or a request."""
     search = request.args.get("q", "")[:100]
     form = ReportForm()
-    form.system_id.choices = choices(system_choices(search))
+    matches = search_systems(search)
+    # Each option carries what the script filters on (name, keywords, description) and the description it shows.
+    form.system_id.choices = [SelectChoice(0, _("Vet inte / annat"))] + [
+        SelectChoice(s.id, s.name, render_kw={"data-search": f"{s.name} {s.keywords} {s.description}".casefold(),
+                                              "data-description": s.description or ""}) for s in matches]
     if request.method == "GET" and int_arg("system") is not None:
         form.system_id.data = int_arg("system")
     if form.validate_on_submit():
@@ -68,7 +72,7 @@ def new_ticket():
             flash(_("Tack! Ditt ärende har nummer #%(n)s.", n=ticket.id), "success")
             return redirect(url_for("tickets.show", number=ticket.id))
     status = 400 if form.errors else 200
-    return render_template("portal/new.html", form=form, search=search), status
+    return render_template("portal/new.html", form=form, search=search, matches=matches), status
 
 
 @bp.route("/accessibility")

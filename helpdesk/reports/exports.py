@@ -28,7 +28,8 @@ UNITS = {COUNT: "count", SHARE: "percent", DURATION: "seconds", TOTAL: "seconds"
 
 def render(report, fmt: str, *, scope_text: str = "") -> bytes:
     """The report as the bytes of one file format (see FORMATS)."""
-    return {"json": to_json, "csv": to_csv, "xlsx": to_xlsx, "pdf": to_pdf}[fmt](report, scope_text=scope_text)
+    writers = {"json": to_json, "csv": to_csv, "xlsx": to_xlsx, "pdf": to_pdf, EXCEL_CSV: to_excel_csv}
+    return writers[fmt](report, scope_text=scope_text)
 
 
 def _plain(value):
@@ -180,3 +181,56 @@ def to_pdf(report, *, scope_text="") -> bytes:
     return report_pdf(report, scope_text=scope_text)
 
 
+
+
+# Swedish Excel: semicolon separated, decimal comma, UTF-8 with BOM, times in hours and minutes.
+EXCEL_CSV = "excel.csv"
+FORMATS[EXCEL_CSV] = "text/csv"
+
+
+def _comma(number, digits=1) -> str:
+    return f"{number:.{digits}f}".replace(".", ",")
+
+
+def hours_minutes(seconds) -> str:
+    """Service time as "3 h 25 min"."""
+    minutes = int(round(seconds / 60))
+    return _("%(h)s h %(m)s min", h=minutes // 60, m=minutes % 60)
+
+
+def _swedish(figure, value) -> tuple[str, str]:
+    """(the value as Swedish Excel reads it, the same time in decimal hours) for one cell."""
+    if value is None:
+        return "", ""
+    if figure.kind == SHARE:
+        return ("" if value.percent is None else _comma(value.percent)), ""
+    if figure.kind in (DURATION, TOTAL):
+        return hours_minutes(value), _comma(value / 3600, 2)
+    if figure.kind == "average":
+        return _comma(value, 2), ""
+    return str(value), ""
+
+
+def to_excel_csv(report, *, scope_text="") -> bytes:
+    """The report for Swedish Excel: one value per line with Swedish headings."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([_("Avsnitt"), _("Månad"), _("Indelning"), _("Värde för"), _("Mått"), _("Värde"),
+                     _("Timmar (decimal)"), _("Enhet")])
+    sections = {"total": _("Totalt"), "breakdown": _("Fördelning"), "trend": _("Tolv månader"),
+                "channel": _("Kanal"), "arrivals": _("Inkommande per timme"), "reason": _("Orsak till överskridande")}
+    for row in records(report):
+        figure = FIGURES[row["figure"]]
+        value = report_value(report, row)
+        shown, hours = _swedish(figure, value)
+        writer.writerow([sections.get(row["section"], row["section"]), row["month"],
+                         str(DIMENSIONS[row["dimension"]].title) if row["dimension"] in DIMENSIONS else "",
+                         row["label"], row["title"], shown, hours, _unit(figure)])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the mark makes Excel read UTF-8 (åäö)
+
+
+def report_value(report, row):
+    """The value behind a CSV record: a share from its numerator and denominator, else the plain value."""
+    if FIGURES[row["figure"]].kind == SHARE:
+        return None if row["numerator"] == "" else Share(row["numerator"], row["denominator"])
+    return None if row["value"] == "" else row["value"]

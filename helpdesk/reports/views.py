@@ -81,6 +81,7 @@ def monthly(month):
         organisations=db.session.scalars(sa.select(Organisation).where(Organisation.is_active)
                                          .order_by(Organisation.name)).all(),
         months=latest.trend(24)[::-1], latest=latest, scope_text=scope_description(current_user),
+        scope_is_everything=report_covers_everything(current_user),
         breakdowns=BREAKDOWNS, columns=BREAKDOWN_FIGURES, trend_figures=TREND_FIGURES,
         msb_labels=MSB_LABELS, deadline_labels=DEADLINE_LABELS)
 
@@ -130,6 +131,8 @@ def export(month, fmt):
     report = monthly_report(_scope(organisation), month, now=now, organisation=organisation)
     data = exports.render(report, fmt, scope_text=scope_description(current_user))
     name = f"sla-rapport-{month.key}{'-' + str(organisation.id) if organisation else ''}.{fmt}"
+    if fmt == exports.EXCEL_CSV:
+        name = name.replace(".excel.csv", "-excel.csv")
     return Response(data, mimetype=exports.FORMATS[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -170,3 +173,11 @@ def decode_value(dimension, text: str):
     if abs(number) > MAX_ID or (dimension == "weekday" and not 0 <= number <= 6) or (dimension == "hour" and not 0 <= number <= 23):
         abort(404)
     return number
+
+
+def report_covers_everything(user) -> bool:
+    """Whether the user's report counts every organisation's tickets (else only the user's area)."""
+    from ..auth.permissions import reach_of
+
+    reach = reach_of(user)
+    return reach.is_security or reach.sees_all_open_cases

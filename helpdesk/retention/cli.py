@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from ..audit.services import record
 from ..auth.models import User
+from ..auth.permissions import Permission, can
 from ..clock import get_clock, local
 from ..database import unit_of_work
 from ..extensions import db
@@ -56,6 +57,8 @@ def run_command(dry_run, rule_id, approved_by):
         approver = db.session.scalar(sa.select(User).where(User.username == approved_by.lower(), User.is_active))
         if approver is None:
             raise click.ClickException(f"No active user {approved_by!r}.")
+        if not can(approver, Permission.ADMIN_MANAGE):
+            raise click.ClickException(f"{approved_by!r} may not approve retention runs (only administrators may).")
     for rule in rules:
         click.echo(_describe(rule))
         if dry_run:

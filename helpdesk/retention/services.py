@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from ..audit.changes import apply_changes
 from ..audit.services import record
-from ..errors import DomainError, InvalidField
+from ..errors import DomainError, InvalidField, NotAllowed
 from ..extensions import db
 from ..org.models import Organisation
 from ..tickets.models import TicketType
@@ -68,6 +68,10 @@ def update_rule(rule, values: dict, *, actor, now) -> RetentionRule:
 
 def approve_run(rule, *, actor, now) -> RetentionRun:
     """An administrator approves applying a rule to what it reaches now; the scheduler carries it out."""
+    from ..auth.permissions import Permission, can
+
+    if actor is None or not can(actor, Permission.ADMIN_MANAGE):
+        raise NotAllowed(_("Bara en administratör kan godkänna gallring."))
     if not rule.is_active:
         raise DomainError(_("Regeln är inte aktiv."))
     run = _new_run(rule, now=now, approved_by=actor)

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -131,6 +132,11 @@ def record_submission(incident, *, kind, sent_at: datetime, reference, summary, 
             and sent_at > due["gdpr_notification"].due_at and not (late_reason or "").strip():
         raise InvalidField("late_reason", _("Anmälan görs efter 72 timmar: ange skälen till förseningen (art. 33.1)."))
     authority = config["AUTHORITY_GDPR"] if kind in GDPR_KINDS else config["AUTHORITY_NIS2"]
+    same = db.session.scalar(sa.select(Submission.id).where(
+        Submission.incident_id == incident.id, Submission.kind == kind, Submission.sent_at == sent_at,
+        Submission.reference == (reference or "").strip()))
+    if same is not None:  # a repeated POST (reload, double click) records nothing new
+        raise DomainError(_("Rapporten är redan registrerad."))
     submission = Submission(incident=incident, kind=kind, authority=authority, sent_at=sent_at,
                             reference=(reference or "").strip(), summary=(summary or "").strip(),
                             recorded_by_id=actor.id)

@@ -115,7 +115,8 @@ def render_incident(item, **given):
         "security/incident.html", item=item, now=utcnow(), editable=editable,
         deadlines=services.deadlines_of(item),
         labels=DEADLINE_LABELS, msb=MSB_LABELS, risks=RISK_LABELS, kinds=SUBMISSION_LABELS,
-        thresholds=current_app.config["NIS2_THRESHOLDS"], **forms,
+        thresholds=current_app.config["NIS2_THRESHOLDS"], failed_forms=[f for f in forms.values() if f.errors],
+        **forms,
     ), (400 if given else 200)
 
 
@@ -149,6 +150,8 @@ def bind(form, item):
         form.art34_decision.data = item.art34_decision
         form.art34_justification.data = item.art34_justification
         form.art34_done_at.data = local_input(item.art34_done_at)
+    elif isinstance(form, SubmissionForm) and not form.is_submitted():
+        form.sent_at.data = local_input(utcnow())  # most reports are recorded as they are sent
     return form
 
 

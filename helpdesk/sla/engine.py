@@ -132,6 +132,7 @@ def compute(*, created_at, status_changes, first_response_at, calendar, rules, t
     stretches = timeline(created_at, status_changes)
     fr_rules = {status: actions[0] for status, actions in rules.items()}
     res_rules = {status: actions[1] for status, actions in rules.items()}
-    first = clock(stretches, fr_rules, targets[0], calendar, stop_at=first_response_at)
+    first = clock(stretches, fr_rules, targets[0], calendar, stop_at=first_response_at,
+                  warn_percent=warn_percent)
     resolution = clock(stretches, res_rules, targets[1], calendar, warn_percent=warn_percent)
     return SlaState(first, resolution)

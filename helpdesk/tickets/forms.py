@@ -133,8 +133,13 @@ class BulkAssignForm(FlaskForm):
 class PhoneForm(FlaskForm):
     """A call taken by the service desk, logged as a ticket."""
 
-    caller = StringField(_l("Vem ringde? (användarnamn eller e-postadress)"),
-                         validators=[DataRequired(_l("Ange vem som ringde.")), Length(max=254)])
+    caller = StringField(_l("Vem ringde? (namn, användarnamn eller e-postadress)"),
+                         validators=[Optional(), Length(max=254)])
+    caller_id = RadioField(_l("Välj vem som ringde"), coerce=int, choices=[], validate_choice=False,
+                           validators=[Optional()])
+    contact_name = StringField(_l("Namn"), validators=[Optional(), Length(max=200)])
+    contact_email = StringField(_l("E-postadress"), validators=[Optional(), Length(max=254)])
+    contact_phone = StringField(_l("Telefonnummer"), validators=[Optional(), Length(max=30)])
     system_id = SelectField(_l("System"), coerce=int)
     subject = StringField(_l("Rubrik"), validators=SUBJECT)
     description = TextAreaField(_l("Anteckning från samtalet"), validators=DESCRIPTION)

@@ -79,6 +79,7 @@ class Ticket(db.Model):
         sa.Index("ix_ticket_group_status", "support_group_id", "status", "due_at", "id"),
         sa.Index("ix_ticket_status_due", "status", "due_at", "id"),
         sa.Index("ix_ticket_group_due", "support_group_id", "due_at", "id"),
+        sa.Index("ix_ticket_group_priority", "support_group_id", "priority", "due_at", "id"),  # sorted by priority
         sa.Index("ix_ticket_requester", "requester_id", "is_open", "id"),  # my tickets, open or not
         # Retention (helpdesk.retention) selects closed tickets by organisation, type and closing time;
         # deleting a ticket makes the database look up who was merged into it.

@@ -1,6 +1,7 @@
 """Building the ticket page and the queue's choices (view helpers, no business rules)."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, render_template
@@ -68,9 +69,13 @@ def render_ticket(ticket, **given):
     perms = ticket_permissions(current_user, ticket)
     staff = Permission.TICKET_VIEW_INTERNAL in perms
     forms = {}
-    if Permission.TICKET_REPLY in perms:
+    if Permission.TICKET_REPLY in perms and not ticket.merged_into_id:  # a merged ticket has no reply box
         forms["reply_form"] = given.get("reply_form") or bind(ReplyForm if Permission.TICKET_NOTE in perms
                                                               else RequesterReplyForm, ticket)
+    if Permission.TICKET_WORK in perms and not ticket.merged_into_id:
+        from .update import bind as bind_update
+
+        forms["update_form"] = given.get("update_form") or bind_update(ticket, current_user, fresh=True)
     if Permission.TICKET_WORK in perms:
         forms["status_form"] = given.get("status_form") or bind(StatusForm, ticket)
         forms["status_form"].status.data = forms["status_form"].status.data or ticket.status
@@ -108,9 +113,66 @@ def render_ticket(ticket, **given):
     return render_template(
         "tickets/show.html" if staff else "tickets/requester.html", incident=incident,
         ticket=ticket, perms=perms, messages=conversation(ticket, internal=staff), events=events,
+        conflict=given.get("conflict"), merged_target=_merged_target(ticket),
+        history_entries=history_entries(events), canned_data=canned_data,
+        next_ticket=next_in_queue(ticket) if "update_form" in forms else None,
+        due=due_view(ticket) if staff else None,
         names=event_names(events) if staff else {}, links=links, sla=sla_view(ticket) if staff else None,
         **forms,
     )
+
+
+def due_view(ticket):
+    """The next deadline for the facts box: passed or not, and whether it falls outside the desk's hours."""
+    from ..clock import utcnow
+    from ..org.models import Organisation
+    from ..sla.models import Calendar
+    from ..sla.services import business_calendar
+
+    if not (ticket.resolution_due_at or ticket.first_response_due_at) or (
+            ticket.sla_paused_since and not ticket.first_response_due_at):
+        return None
+    at = ticket.due_at
+    org = db.session.get(Organisation, ticket.organisation_id)
+    desk = db.session.get(Calendar, org.default_calendar_id) if org is not None and org.default_calendar_id else None
+    outside = desk is not None and not business_calendar(desk).is_open(at - timedelta(minutes=1))
+    return {"at": at, "overdue": at <= utcnow(), "outside_hours": outside}
+
+
+def next_in_queue(ticket):
+    """The number of the ticket after this one in the agent's own queue (open, own groups, by due time)."""
+    from .queries import visible_tickets
+
+    own = tuple(sorted(reach_of(current_user).group_ids))
+    query = sa.select(Ticket.id).where(visible_tickets(current_user), Ticket.is_open, Ticket.id != ticket.id,
+                                       sa.or_(Ticket.due_at > ticket.due_at,
+                                              sa.and_(Ticket.due_at == ticket.due_at, Ticket.id > ticket.id)))
+    if own:
+        query = query.where(Ticket.support_group_id.in_(own))
+    return db.session.scalar(query.order_by(Ticket.due_at, Ticket.id).limit(1))
+
+
+def history_entries(events):
+    """The history with the changes one person saved at one moment (one submit) grouped as one entry."""
+    entries = []
+    for event in events:
+        if entries and entries[-1][0].at == event.at and entries[-1][0].actor_id == event.actor_id:
+            entries[-1].append(event)
+        else:
+            entries.append([event])
+    return entries
+
+
+def canned_data(form, ticket):
+    """Canned replies filled for this ticket, for the script that puts the text in the box."""
+    from ..replies.services import fill
+
+    return {str(r.id): {"body": fill(r.body, ticket=ticket, agent=current_user), "status": r.set_status or ""}
+            for r in getattr(form, "canned_replies", [])}
+
+
+def _merged_target(ticket):
+    return db.session.get(Ticket, ticket.merged_into_id) if ticket.merged_into_id else None
 
 
 def sla_view(ticket):

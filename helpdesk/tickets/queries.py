@@ -43,17 +43,19 @@ def visible_tickets(user):
 @dataclass
 class QueueFilter:
     group_id: int | None = None
-    status: str | None = None  # None or "open": all open statuses
+    status: str | None = None  # None or "all_open": every open status; "open": Pågående only
     priority: int | None = None
     assignee_id: int | None = None  # 0: unassigned
     system_id: int | None = None
     department_id: int | None = None
     text: str = ""
     mine_only_groups: tuple = ()  # the groups a plain agent's queue is limited to
+    sort: str | None = None  # a key of SORTS; None: due time (newest first for a text search)
+    descending: bool = False
 
 
-def queue_page(user, flt: QueueFilter, page: int, page_size: int):
-    """One page of the queue, sorted by due time, and whether another page follows."""
+def queue_query(user, flt: QueueFilter):
+    """SELECT Ticket.id of the tickets the filter finds (unsorted)."""
     from .search import matching_ticket_ids, words
 
     query = sa.select(Ticket.id).where(visible_tickets(user))
@@ -61,7 +63,7 @@ def queue_page(user, flt: QueueFilter, page: int, page_size: int):
         query = query.where(Ticket.support_group_id == flt.group_id)
     elif flt.mine_only_groups:
         query = query.where(Ticket.support_group_id.in_(flt.mine_only_groups))
-    if flt.status in (None, "", "open"):
+    if flt.status in (None, "", "all_open"):
         query = query.where(Ticket.is_open)
     elif flt.status != "all":
         query = query.where(Ticket.status == flt.status)
@@ -77,9 +79,30 @@ def queue_page(user, flt: QueueFilter, page: int, page_size: int):
         query = query.where(Ticket.requester_department_id == flt.department_id)
     if words(flt.text):  # punctuation alone searches nothing
         query = query.where(Ticket.id.in_(matching_ticket_ids(flt.text)))
-        order = (Ticket.id.desc(),)
-    else:
-        order = (Ticket.due_at, Ticket.id)
+    return query
+
+
+# The queue's sortable columns: each order is served by an index of the open tickets.
+SORTS = {
+    "due": (Ticket.due_at, Ticket.id),
+    "number": (Ticket.id,),
+    "priority": (Ticket.priority, Ticket.due_at, Ticket.id),
+}
+
+
+def queue_order(flt: QueueFilter):
+    from .search import words
+
+    if flt.sort is None and words(flt.text):
+        return (Ticket.id.desc(),)  # a text search lists the newest first unless asked otherwise
+    columns = SORTS.get(flt.sort or "due", SORTS["due"])
+    return tuple(c.desc() for c in columns) if flt.descending else columns
+
+
+def queue_page(user, flt: QueueFilter, page: int, page_size: int):
+    """One page of the queue, sorted by due time (or the chosen column), and whether another page follows."""
+    query = queue_query(user, flt)
+    order = queue_order(flt)
     # Find the page's ids first, from the indexes alone (even page 200 skips only index
     # entries); then load just those rows with the names the queue shows.
     ids = query.order_by(*order).offset((page - 1) * page_size).limit(page_size + 1).subquery("page")

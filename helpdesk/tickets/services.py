@@ -247,6 +247,7 @@ def assign(ticket, assignee, *, actor, now) -> None:
         raise DomainError(_("%(name)s är inte med i gruppen som har ärendet.", name=assignee.full_name))
     record_event(ticket, "assignee", actor=actor, now=now, old=ticket.assignee_id, new=new_id)
     ticket.assignee_id = new_id
+    ticket.assignee = assignee
     ticket.updated_at = now
     intents.note("assigned", ticket, now=now, assignee_id=new_id, actor_id=getattr(actor, "id", None))
     if assignee is not None and ticket.status == Status.NEW:

@@ -27,7 +27,7 @@ from .forms import (
 from .labels import STATUS_LABELS
 from .loaders import get_ticket_or_404, uploads_from
 from .models import Attachment, Channel, MessageKind, Status
-from .queries import QueueFilter, load_ticket, queue_page
+from .queries import SORTS, QueueFilter, load_ticket, queue_page, queue_query
 from . import pages
 
 bp = Blueprint("tickets", __name__)
@@ -156,6 +156,20 @@ def link(number):
 
 @bp.route("/tickets/<int:number>/merge", methods=["POST"])
 def merge(number):
+    """Merging asks first: a page with both subjects; only its "Ja, sammanfoga" button merges."""
+    if request.form.get("confirmed") != "1":
+        ticket = get_ticket_or_404(number, Permission.TICKET_WORK)
+        form = pages.bind(MergeForm, ticket)
+        if form.validate_on_submit():
+            try:
+                other = _other(form, Permission.TICKET_WORK)
+                if other.id == ticket.id:
+                    raise DomainError(_("Ett ärende kan inte sammanfogas med sig självt."))
+            except DomainError as error:
+                form.number.errors = [error.message]
+            else:
+                return render_template("tickets/merge_confirm.html", ticket=ticket, other=other, form=form)
+        return pages.render_ticket(ticket, merge_form=form), 400
     return _act(number, Permission.TICKET_WORK, MergeForm, lambda t, f: services.merge_ticket(
         t, _other(f, Permission.TICKET_WORK), actor=current_user, now=utcnow()), form_key="merge_form")
 
@@ -197,27 +211,78 @@ def _int_arg(name):
 @bp.route("/queue")
 @requires(Permission.QUEUE_VIEW)
 def queue():
-    """The agent's queue, sorted by due time, with filters and paging."""
+    """The agent's queue: filters, sortable columns, a capped total count, flags and saved views."""
+    from . import queue_tools
+
     if not can(current_user, Permission.QUEUE_VIEW):
         abort(403)
+    text = request.args.get("q", "")[:200]
+    number = queue_tools.number_in(text)
+    if number is not None:  # "2750" or "#2750" opens that ticket
+        found = load_ticket(number)
+        if found is not None and can(current_user, Permission.TICKET_VIEW, found):
+            return redirect(url_for("tickets.show", number=number))
     choices = pages.queue_choices(current_user)
     group_id = _int_arg("group")
+    sort = request.args.get("sort")
     flt = QueueFilter(
-        group_id=group_id, status=request.args.get("status") or "open",
+        group_id=group_id, status=request.args.get("status") or "all_open",
         priority=_int_arg("priority"), assignee_id=_int_arg("assignee"),
         system_id=_int_arg("system"), department_id=_int_arg("department"),
-        text=request.args.get("q", "")[:200],
+        text=text,
         mine_only_groups=() if request.args.get("scope") == "all" else choices.own_group_ids,
+        sort=sort if sort in SORTS else None, descending=request.args.get("dir") == "desc",
     )
-    if flt.status not in {"open", "all", *[s.value for s in Status]}:
-        flt.status = "open"
+    if flt.status not in {"all_open", "all", *[s.value for s in Status]}:
+        flt.status = "all_open"
     page = max(1, min(_int_arg("page") or 1, 100000))
-    tickets, has_next = queue_page(current_user, flt, page, pages.page_size())
+    size = pages.page_size()
+    tickets, has_next = queue_page(current_user, flt, page, size)
+    total, more_than = queue_tools.capped_count(queue_query(current_user, flt))
+    mentioned = [t for t in (load_ticket(n) for n in queue_tools.numbers_mentioned(text)[:3])
+                 if t is not None and can(current_user, Permission.TICKET_VIEW, t)]
     bulk = BulkAssignForm()
     bulk.assignee_id.choices = as_choices(choices.assignee_choices)
     return render_template("tickets/queue.html", tickets=tickets, has_next=has_next, page=page,
                            flt=flt, choices=choices, bulk_form=bulk, scope=request.args.get("scope", ""),
-                           statuses=STATUS_LABELS, now=utcnow())
+                           statuses=STATUS_LABELS, now=utcnow(), total=total, more_than=more_than,
+                           first=(page - 1) * size + 1 if tickets else 0, last=(page - 1) * size + len(tickets),
+                           flags=queue_tools.flags(tickets), also=queue_tools.also_matching(current_user, flt),
+                           mentioned=mentioned, not_found=number if number is not None else None,
+                           views=queue_tools.views_of(current_user), view_query=queue_tools.view_query(request.args),
+                           view_form=EmptyForm(), count_cap=queue_tools.COUNT_CAP)
+
+
+@bp.route("/queue/views", methods=["POST"])
+def save_queue_view():
+    """Save the queue's current filters and sort under a name of the agent's choice."""
+    from . import queue_tools
+
+    if not can(current_user, Permission.QUEUE_VIEW):
+        abort(403)
+    query = request.form.get("query", "")[:1000]
+    if EmptyForm().validate_on_submit():
+        try:
+            with unit_of_work():
+                queue_tools.save_view(current_user, request.form.get("name", ""), query, now=utcnow())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Vyn är sparad."), "success")
+    return redirect(url_for("tickets.queue") + (f"?{query}" if query else ""))
+
+
+@bp.route("/queue/views/<int:view_id>/delete", methods=["POST"])
+def delete_queue_view(view_id):
+    from . import queue_tools
+
+    if not can(current_user, Permission.QUEUE_VIEW):
+        abort(403)
+    if EmptyForm().validate_on_submit():
+        with unit_of_work():
+            if queue_tools.delete_view(current_user, view_id):
+                flash(_("Vyn är borttagen."), "success")
+    return redirect(url_for("tickets.queue"))
 
 
 @bp.route("/queue/assign", methods=["POST"])
@@ -247,6 +312,9 @@ def bulk_assign():
             refused.append(number)
             flash(f"#{number}: {error.message}", "error")
     flash(ngettext("%(num)s ärende tilldelat.", "%(num)s ärenden tilldelade.", done), "success")
+    if refused:
+        flash(ngettext("Inte tilldelat: %(list)s.", "Inte tilldelade (%(num)s): %(list)s.", len(refused),
+                       list=", ".join(f"#{n}" for n in refused)), "error")
     return redirect(url_for("tickets.queue"))
 
 
@@ -262,14 +330,35 @@ def phone():
         abort(403)
     form = PhoneForm()
     form.system_id.choices = as_choices(system_choices())
+    candidates = []
     if form.validate_on_submit():
-        caller = pages.find_person(form.caller.data)
-        if caller is None:
-            form.caller.errors = [_("Ingen person med det användarnamnet eller den e-postadressen.")]
+        from . import callers
+        from ..errors import InvalidField
+
+        caller = None
+        if form.caller_id.data:
+            caller = db.session.get(User, form.caller_id.data)
+        elif (form.caller.data or "").strip():
+            candidates = callers.find_callers(form.caller.data)
+            if len(candidates) == 1:
+                caller = candidates[0]
+            elif not candidates:
+                form.caller.errors = [_("Ingen person matchar. Kontrollera stavningen, eller fyll i uppringaren som ny kontakt nedan.")]
+            else:
+                form.caller_id.choices = as_choices((u.id, f"{u.full_name} ({u.email or u.username})") for u in candidates)
+                form.caller_id.errors = [_("Flera personer matchar. Välj vem som ringde.")]
+        elif any((f.data or "").strip() for f in (form.contact_name, form.contact_email, form.contact_phone)):
+            caller = "contact"  # made in the ticket's own transaction below
         else:
+            form.caller.errors = [_("Ange vem som ringde, eller fyll i uppringaren som ny kontakt.")]
+        if caller is not None:
             try:
                 with unit_of_work():
                     now = utcnow()
+                    if caller == "contact":
+                        caller = callers.new_contact(name=form.contact_name.data, email=form.contact_email.data,
+                                                     phone=form.contact_phone.data,
+                                                     organisation_id=current_user.organisation_id, now=now)
                     system = pages.system_or_none(form.system_id.data)
                     ticket = services.create_ticket(
                         requester=caller, subject=form.subject.data, body=form.description.data,
@@ -277,9 +366,75 @@ def phone():
                         urgency=form.urgency.data, channel=Channel.PHONE)
                     if form.solved.data:
                         services.change_status(ticket, Status.SOLVED, actor=current_user, now=now)
+            except InvalidField as error:
+                getattr(form, error.field).errors = [error.message]
             except DomainError as error:
                 form.subject.errors = [*form.subject.errors, error.message]
             else:
                 flash(_("Samtalet är registrerat som ärende #%(n)s.", n=ticket.id), "success")
                 return redirect(url_for("tickets.show", number=ticket.id))
-    return render_template("tickets/phone.html", form=form), 400 if form.errors else 200
+    return render_template("tickets/phone.html", form=form, candidates=candidates), 400 if form.errors else 200
+
+
+@bp.route("/tickets/<int:number>/update", methods=["POST"])
+def update(number):
+    """The one "Uppdatera" form: every change of the agent's ticket page in one submit."""
+    from . import update as updating
+    from ..replies.services import fill
+
+    ticket = get_ticket_or_404(number, Permission.TICKET_WORK)
+    if ticket.merged_into_id:
+        flash(_("Ärendet är sammanfogat med #%(n)s.", n=ticket.merged_into_id), "error")
+        return redirect(url_for("tickets.show", number=ticket.id))
+    form = updating.bind(ticket, current_user, fresh=False)
+    if form.use_canned.data and form.validate_on_submit():  # without JavaScript: fill the text, save nothing
+        canned = updating.canned_choice(form)
+        if canned is not None:
+            form.body.data = fill(canned.body, ticket=ticket, agent=current_user)
+            if canned.set_status and canned.set_status in {c.value for c in form.status.choices}:
+                form.status.data = canned.set_status
+        return pages.render_ticket(ticket, update_form=form)
+    if form.validate_on_submit():
+        current = updating.version_of(ticket)
+        if form.version.data != current:
+            conflict = updating.changes_since(ticket, form.version.data)
+            form.version.data = current
+            return pages.render_ticket(ticket, update_form=form, conflict=conflict), 409
+        try:
+            with unit_of_work():
+                outcome = updating.apply(ticket, form, actor=current_user, now=utcnow(), uploads=uploads_from("attachments"))
+        except files.AttachmentRefused as error:
+            form.attachments.errors = [error.message]
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            if outcome.changed or outcome.message:
+                flash(_("Ärendet är uppdaterat."), "success")
+            else:
+                flash(_("Inget ändrades."), "info")
+            return redirect(url_for("tickets.show", number=ticket.id))
+    return pages.render_ticket(ticket, update_form=form), 400
+
+
+@bp.app_template_filter("thousands")
+def thousands(value):
+    """A whole number grouped in the reader's language ("1 234" in Swedish)."""
+    from flask_babel import format_number
+
+    return format_number(value)
+
+
+@bp.app_template_filter("relative")
+def relative(moment):
+    """A moment relative to now: "om 3 h", "2 h sedan", "om 25 min", "om 3 dagar"."""
+    if moment is None:
+        return ""
+    seconds = (moment - utcnow()).total_seconds()
+    minutes = int(abs(seconds) // 60)
+    if minutes < 60:
+        span = _("%(n)s min", n=max(minutes, 1))
+    elif minutes < 48 * 60:
+        span = _("%(n)s h", n=minutes // 60)
+    else:
+        span = ngettext("%(num)s dag", "%(num)s dagar", minutes // (24 * 60))
+    return _("om %(span)s", span=span) if seconds >= 0 else _("%(span)s sedan", span=span)

@@ -400,7 +400,7 @@ def test_create_user_with_roles_and_password(client, auth, session):
     assert audit(session, "user_created")[0].object_id == str(user.id)
     assert audit(session, "roles_changed")[0].details["added"] == ["agent"]
     auth.logout()
-    assert auth.login("nyanstalld", "ett långt lösenord").headers["Location"] == "/"
+    assert auth.login("nyanstalld", "ett långt lösenord").headers["Location"] == "/queue"  # agents land on the queue
 
 
 def test_role_change_writes_audit_entry(client, auth, session, users):

@@ -96,13 +96,13 @@ def new_context(browser, base_url):
 
 
 def login(context, username):
-    """Sign in through the login form; returns the page, on the start page."""
+    """Sign in through the login form; returns the page, on the start page (staff: the queue)."""
     page = context.new_page()
     page.goto("/login")
     page.get_by_label("Användarnamn").fill(username)
     page.get_by_label("Lösenord").fill(PASSWORD)
     page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url(re.compile(r"/$"))
+    page.wait_for_url(re.compile(r"/(queue)?$"))
     return page
 
 

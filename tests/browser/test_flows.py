@@ -59,8 +59,8 @@ def test_report_reaches_owning_department_and_reply_reaches_requester(app, as_us
     sara.get_by_label("Svar till anmälaren").check()
     reply = "Hej Anna! Vi har startat om utskriftstjänsten. Prova igen."
     sara.get_by_label("Meddelande").fill(reply)
-    sara.get_by_role("button", name="Skicka", exact=True).click()
-    expect(sara.locator(".flash-success")).to_contain_text("Meddelandet är sparat.")
+    sara.get_by_role("button", name="Uppdatera", exact=True).click()
+    expect(sara.locator(".flash-success")).to_contain_text("Ärendet är uppdaterat.")
 
     anna.goto(f"/tickets/{number}")
     message = anna.locator(".message", has_text=reply)

@@ -53,7 +53,7 @@ def mail_ticket(users, clock, session):
 def test_warning_goes_to_the_assignee_and_a_breach_to_the_lead_once(mail_ticket, session, clock):
     clock.set(local(2026, 11, 18, 12, 1))  # 75 % of the four hours has passed, and the 30 minutes
     assert sla_alerts(clock) >= 2
-    assert alerts(session, mail_ticket) == ["first_response:100", "resolution:75"]
+    assert alerts(session, mail_ticket) == ["first_response:100", "first_response:75", "first_response:90", "resolution:75"]
     assert recipients(session, mail_ticket, "sla_warning") == ["erik@exempelby.se"]
     # Lena leads the service desk and administers the system: one mail, not two.
     assert recipients(session, mail_ticket, "sla_breach") == ["lena@exempelby.se"]
@@ -68,7 +68,7 @@ def test_running_again_at_the_same_moment_sends_nothing(mail_ticket, session, cl
     before = session.scalar(sa.select(sa.func.count()).select_from(OutboundMessage))
     assert sla_alerts(clock) == 0
     assert session.scalar(sa.select(sa.func.count()).select_from(OutboundMessage)) == before
-    assert alerts(session, mail_ticket) == ["first_response:100", "resolution:75"]
+    assert alerts(session, mail_ticket) == ["first_response:100", "first_response:75", "first_response:90", "resolution:75"]
 
 
 def test_each_alert_is_sent_as_its_moment_comes_and_history_agrees(mail_ticket, session, clock):
@@ -76,7 +76,8 @@ def test_each_alert_is_sent_as_its_moment_comes_and_history_agrees(mail_ticket, 
         clock.set(local(2026, 11, 18, hour, minute))
         sla_alerts(clock)
         assert expected in alerts(session, mail_ticket)
-    assert alerts(session, mail_ticket) == ["first_response:100", "resolution:100", "resolution:75", "resolution:90"]
+    assert alerts(session, mail_ticket) == ["first_response:100", "first_response:75", "first_response:90",
+                                           "resolution:100", "resolution:75", "resolution:90"]
     assert mail_ticket.sla_next_alert_at is None
     assert len(mails(session, mail_ticket, "sla_warning")) == 2
     assert recompute(now=clock.now(), check=True)["differences"] == 0
@@ -88,7 +89,8 @@ def test_breach_records_clock_and_due_time_and_goes_to_leads_and_system_admin(us
     clock.advance(days=2)
     sla_alerts(clock)
     # The warnings that were missed meanwhile are history, but only the breaches are mailed.
-    assert alerts(session, t) == ["first_response:100", "resolution:100", "resolution:75", "resolution:90"]
+    assert alerts(session, t) == ["first_response:100", "first_response:75", "first_response:90",
+                                 "resolution:100", "resolution:75", "resolution:90"]
     assert mails(session, t, "sla_warning") == []
     assert recipients(session, t, "sla_breach") == ["olle@exempelby.se", "olle@exempelby.se",
                                                     "sara@exempelby.se", "sara@exempelby.se"]

@@ -134,7 +134,7 @@ def test_merge_through_the_page(client, auth, users, clock, session):
     a = f.ticket(users["anna"], now=clock.now(), system_name="E-post och kalender")
     b = f.ticket(users["anna"], now=clock.now(), system_name="E-post och kalender")
     auth.login("erik")
-    assert client.post(f"/tickets/{b.id}/merge", data={"merge-number": str(a.id)}).status_code == 302
+    assert client.post(f"/tickets/{b.id}/merge", data={"merge-number": str(a.id), "confirmed": "1"}).status_code == 302
     session.expire_all()
     assert b.merged_into_id == a.id
 
