@@ -22,6 +22,7 @@ def job_table():
     from .access.jobs import escalate_overdue_reviews, flag_deactivated_grants, open_due_reviews
     from .intake.jobs import fetch_mailboxes
     from .notifications.jobs import send_outbox
+    from .outages.jobs import remind_major_incident_updates
     from .reports.jobs import monthly_reports
     from .retention.jobs import apply_retention
     from .security.jobs import security_deadlines
@@ -37,6 +38,7 @@ def job_table():
         ("flag_deactivated_grants", flag_deactivated_grants, 900),
         ("monthly_reports", monthly_reports, 900),  # sends on the first working day, once per manager
         ("apply_retention", apply_retention, 300),  # approved runs and automatic rules
+        ("remind_major_incident_updates", remind_major_incident_updates, 60),
     ]
 
 

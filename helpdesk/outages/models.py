@@ -68,6 +68,7 @@ class OutageNoticeSystem(db.Model):
 
 
 class UpdateKind(StrEnum):
+    PUBLISHED = "published"  # the notice itself went out
     UPDATE = "update"
     RESOLUTION = "resolution"
 

@@ -20,6 +20,7 @@ from ..tickets.loaders import uploads_from
 from ..tickets.models import TicketType
 from ..tickets.pages import system_or_none
 from ..tickets.queries import my_tickets
+from ..outages import report_hints
 
 bp = Blueprint("portal", __name__)
 
@@ -33,6 +34,7 @@ def index():
         open_tickets=my_tickets(current_user, open_only=True),
         closed_tickets=my_tickets(current_user, open_only=False, limit=20),
         to_rate=unrated_tickets(current_user, now=utcnow()), rating_form=partial(rating_form, formdata=None),
+        **report_hints.start_page(current_user, now=utcnow()),
     )
 
 
@@ -45,7 +47,8 @@ def new_ticket():
     form.system_id.choices = choices(system_choices(search))
     if request.method == "GET" and request.args.get("system", "").isdigit():
         form.system_id.data = int(request.args["system"])
-    if form.validate_on_submit():
+    hints = report_hints.for_report(current_user, form, now=utcnow())
+    if form.validate_on_submit() and not report_hints.needs_confirmation(hints, request.form):
         try:
             uploads = uploads_from()
             with unit_of_work():
@@ -63,7 +66,7 @@ def new_ticket():
             flash(_("Tack! Ditt ärende har nummer #%(n)s.", n=ticket.id), "success")
             return redirect(url_for("tickets.show", number=ticket.id))
     status = 400 if form.errors else 200
-    return render_template("portal/new.html", form=form, search=search), status
+    return render_template("portal/new.html", form=form, search=search, **hints), status
 
 
 @bp.route("/accessibility")
