@@ -31,15 +31,13 @@ def find(user, text: str = "", *, system_id=None, limit=50, any_word=False) -> l
     if system_id:
         query = query.where(KnowledgeArticle.id.in_(sa.select(KnowledgeArticleSystem.article_id).where(
             KnowledgeArticleSystem.system_id == system_id)))
-    matches = search.matching(text, any_word=any_word) if text else None
-    if matches is not None:
-        hits = matches.subquery()
-        query = query.join(hits, hits.c.article_id == KnowledgeArticle.id).order_by(
-            hits.c.rank.desc(), KnowledgeArticle.id.desc())
-    elif text:
-        return []
-    else:
-        query = query.order_by(KnowledgeArticle.updated_at.desc(), KnowledgeArticle.id.desc())
+    if text.strip():
+        scores = search.ranked(text, any_word=any_word)
+        if not scores:
+            return []
+        found = db.session.scalars(query.where(KnowledgeArticle.id.in_(scores))).all()
+        return sorted(found, key=lambda a: (-scores[a.id], -a.id))[:limit]
+    query = query.order_by(KnowledgeArticle.updated_at.desc(), KnowledgeArticle.id.desc())
     return list(db.session.scalars(query.limit(limit)))
 
 

@@ -74,27 +74,29 @@ def remove_article(article_id: int) -> None:
         db.session.execute(sa.text("DELETE FROM kb_fts WHERE article_id = :id"), {"id": article_id})
 
 
-def matching(text: str, *, any_word=False):
-    """A SELECT of (article_id, rank: higher is better) whose document holds every word (or any: any_word)."""
+def ranked(text: str, *, any_word=False, limit=500) -> dict[int, float]:
+    """Article ids whose document holds every word (or any: any_word), with a score (higher is better)."""
     terms = query_terms(text)
     if not terms:
-        return None
-    joiner = " | " if any_word else " & "
+        return {}
     if db.engine.dialect.name == "postgresql":
-        # Each word stemmed by PostgreSQL itself, prefix-matched so a half-typed word still finds.
+        # Each word stemmed by PostgreSQL itself, or prefix-matched so a half-typed word still finds.
         parts = [f"(to_tsquery('swedish', :t{i}) || to_tsquery('simple', :p{i}))" for i in range(len(terms))]
         params = {f"t{i}": _pg_word(t) for i, t in enumerate(terms)} | \
             {f"p{i}": f"{_pg_word(t)}:*" for i, t in enumerate(terms)}
-        tsquery = f"({(' && ' if not any_word else ' || ').join(parts)})"
-        return sa.text(
-            f"SELECT article_id, max(ts_rank(document, {tsquery})) AS rank FROM kb_search "
-            f"WHERE document @@ {tsquery} GROUP BY article_id").bindparams(**params).columns(
-            sa.column("article_id", sa.Integer), sa.column("rank", sa.Float))
-    match = (" OR " if any_word else " AND ").join(f'"{s}"*' for s in _STEMMER.stemWords(terms))
-    return sa.text(
-        "SELECT article_id, max(-bm25(kb_fts, 0, 0, 5.0, 1.0)) AS rank FROM kb_fts WHERE kb_fts MATCH :q "
-        "GROUP BY article_id").bindparams(q=match).columns(
-        sa.column("article_id", sa.Integer), sa.column("rank", sa.Float))
+        tsquery = f"({(' || ' if any_word else ' && ').join(parts)})"
+        rows = db.session.execute(sa.text(
+            f"SELECT article_id, ts_rank(document, {tsquery}) FROM kb_search WHERE document @@ {tsquery} "
+            "LIMIT :limit"), params | {"limit": limit}).all()
+    else:
+        match = (" OR " if any_word else " AND ").join(f'"{s}"*' for s in _STEMMER.stemWords(terms))
+        rows = db.session.execute(sa.text(
+            "SELECT article_id, -bm25(kb_fts, 0, 0, 5.0, 1.0) FROM kb_fts WHERE kb_fts MATCH :q LIMIT :limit"),
+            {"q": match, "limit": limit}).all()
+    best: dict[int, float] = {}
+    for article_id, score in rows:
+        best[int(article_id)] = max(best.get(int(article_id), float("-inf")), float(score))
+    return best
 
 
 def _pg_word(word: str) -> str:

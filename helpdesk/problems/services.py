@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from ..errors import DomainError, InvalidField
 from ..extensions import db
-from ..knowledge.models import ArticleStatus, Audience
+from ..knowledge.models import ArticleStatus, Audience, KnowledgeArticle
 from ..knowledge.services import save_article
 from ..tickets import services as tickets
 from .models import OPEN_PROBLEM_STATUSES, Problem, ProblemStatus, ProblemTicket
@@ -58,12 +58,13 @@ def publish_workaround(problem, *, actor, now):
     body = problem.workaround
     if problem.description:
         body = f"{problem.description}\n\n## {_('Så gör du tills vidare')}\n\n{problem.workaround}"
+    existing = db.session.get(KnowledgeArticle, problem.article_id) if problem.article_id else None
     article = save_article(
-        problem.article, texts={"sv": (problem.title, body)}, systems=[problem.system] if problem.system else [],
-        audience=problem.article.audience if problem.article else Audience.EMPLOYEES,
+        existing, texts={"sv": (problem.title, body)}, systems=[problem.system] if problem.system else [],
+        audience=existing.audience if existing else Audience.EMPLOYEES,
         owner=problem.owner or actor, review_on=(now + REVIEW_AFTER).date(), status=ArticleStatus.PUBLISHED,
         actor=actor, now=now)
-    problem.article_id = article.id
+    problem.article = article
     if problem.status == ProblemStatus.OPEN:
         problem.status = ProblemStatus.KNOWN_ERROR
     problem.updated_at = now
