@@ -120,3 +120,32 @@ def test_subscribe_and_stop(client, auth, users):
     assert client.post("/status/subscriptions", data={"system_id": system.id}).status_code == 302
     assert SOCIAL in client.get("/status").get_data(as_text=True)
     assert client.post("/status/subscriptions", data={"system_id": system.id, "action": "stop"}).status_code == 302
+
+
+def test_agent_declares_a_major_incident_from_the_ticket_page_and_links_a_ticket(client, auth, users, clock):
+    from helpdesk.knowledge import services as kb
+
+    kb.save_article(texts={"sv": ("Starta om klienten", "Gör så här.")}, systems=[], audience="employees",
+                    owner=users["sara"], review_on=None, actor=users["sara"], now=clock.now())
+    first = factories.ticket(users["anna"], now=clock.now(), system_name=SOCIAL)
+    second = factories.ticket(users["fatima"], now=clock.now(), system_name=SOCIAL)
+    auth.login("sara")
+    page = client.get(f"/tickets/{first.id}").get_data(as_text=True)
+    assert "Gör till storstörning" in page and "Infoga från kunskapsbanken" in page
+    assert client.post(f"/tickets/{first.id}/major-incident").status_code == 302
+    assert client.post(f"/major-incidents/{first.id}/link", data={"link-number": second.id}).status_code == 302
+    major = client.get(f"/major-incidents/{first.id}").get_data(as_text=True)
+    assert "Anna Lindqvist" in major and "Fatima Ali" in major
+    assert f"/tickets/{first.id}" in client.get(f"/tickets/{second.id}").get_data(as_text=True)
+    # Publishing from the major incident ties the notice to it.
+    response = client.post(f"/outages/new?ticket={first.id}", data={
+        "title": "Verksamhetssystemet", "kind": "unplanned", "extent": "whole",
+        "system_ids": [factories.system(SOCIAL).id], "ticket": first.id})
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(OutageNotice.major_incident_ticket_id)) == first.id
+
+
+def test_employee_cannot_see_major_incident_pages(client, auth, notice):
+    auth.login("anna")
+    assert client.get(f"/major-incidents/{notice.major_incident_ticket_id}").status_code == 403
+    assert client.post(f"/tickets/{notice.major_incident_ticket_id}/major-incident").status_code == 403
