@@ -21,14 +21,15 @@ def save_article(article=None, *, texts: dict, systems, audience, owner, review_
         raise InvalidField("title_sv", _("Ange en svensk rubrik."))
     if not (body_sv or "").strip():
         raise InvalidField("body_sv", _("Skriv artikelns text på svenska."))
+    owner_id = owner.id if owner else None
     if article is None:
         article = KnowledgeArticle(created_at=now, helped_count=0)
-        db.session.add(article)
     article.audience = Audience(audience)
     article.status = ArticleStatus(status)
-    article.owner_id = owner.id if owner else None
+    article.owner_id = owner_id
     article.review_on = review_on
     article.updated_at = now
+    db.session.add(article)
     db.session.flush()
     existing = {t.language: t for t in article.texts}
     for language in LANGUAGES:

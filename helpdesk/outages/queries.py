@@ -45,6 +45,17 @@ def notices(*, now, system_id=None, planned=False, limit=50) -> list[NoticeView]
     return with_latest(db.session.scalars(query.limit(limit)).all())
 
 
+def open_notices(*, now, limit=20) -> tuple[list[NoticeView], list[NoticeView]]:
+    """Current and planned notices in one round trip: (started, newest first; planned, soonest first)."""
+    rows = db.session.scalars(sa.select(OutageNotice).where(OutageNotice.ended_at.is_(None))
+                              .options(selectinload(OutageNotice.systems))
+                              .order_by(OutageNotice.starts_at.desc(), OutageNotice.id.desc()).limit(limit * 2)).all()
+    current = [n for n in rows if n.starts_at <= now][:limit]
+    planned = sorted((n for n in rows if n.starts_at > now), key=lambda n: (n.starts_at, n.id))[:limit]
+    views = {v.notice.id: v for v in with_latest(current + planned)}
+    return [views[n.id] for n in current], [views[n.id] for n in planned]
+
+
 def with_latest(rows) -> list[NoticeView]:
     """Each notice with its latest update (one query for all)."""
     ids = [n.id for n in rows]
@@ -150,8 +161,7 @@ def open_major_incidents() -> list[tuple[MajorIncident, Ticket, int]]:
 
 def status_board(*, now):
     """The status page: current and planned notices, and each affected system's notices."""
-    current = notices(now=now)
-    planned = notices(now=now, planned=True)
+    current, planned = open_notices(now=now, limit=50)
     by_system = defaultdict(list)
     for view in current + planned:
         for name in (view.system_names or ["*"]):

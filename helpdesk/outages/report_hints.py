@@ -9,8 +9,8 @@ CONFIRM_FIELD = "seen_hints"
 
 def start_page(user, *, now) -> dict:
     """Current notices, planned ones, and the major incidents the user is affected by."""
-    current = queries.notices(now=now, limit=10)
-    return {"current_notices": current, "planned_notices": queries.notices(now=now, planned=True, limit=10),
+    current, planned = queries.open_notices(now=now, limit=10)
+    return {"current_notices": current, "planned_notices": planned,
             "my_majors": queries.my_major_incidents(user, now=now),
             "affected": queries.affected_notice_ids(user, [v.notice.id for v in current]),
             "me_too_form": MeTooForm(formdata=None)}
@@ -29,6 +29,12 @@ def for_report(user, form, *, now, system_id=None, text=None) -> dict:
             "system_id": system_id, "me_too_form": MeTooForm(formdata=None)}
 
 
-def needs_confirmation(hints, formdata) -> bool:
-    """Without JavaScript the first submit shows the known faults and articles; the second sends."""
+def needs_confirmation(hints, formdata, files=None) -> bool:
+    """Without JavaScript the first submit shows the known faults and articles; the second sends.
+
+    A report with attachments goes straight through: a browser cannot keep chosen files across
+    a confirmation step, and the employee would lose them.
+    """
+    if files is not None and any(f and f.filename for f in files.getlist("attachments")):
+        return False
     return bool(hints["hints"] or hints["suggestions"]) and not formdata.get(CONFIRM_FIELD)

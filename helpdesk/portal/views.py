@@ -48,7 +48,7 @@ def new_ticket():
     if request.method == "GET" and request.args.get("system", "").isdigit():
         form.system_id.data = int(request.args["system"])
     hints = report_hints.for_report(current_user, form, now=utcnow())
-    if form.validate_on_submit() and not report_hints.needs_confirmation(hints, request.form):
+    if form.validate_on_submit() and not report_hints.needs_confirmation(hints, request.form, request.files):
         try:
             uploads = uploads_from()
             with unit_of_work():

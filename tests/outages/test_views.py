@@ -149,3 +149,15 @@ def test_employee_cannot_see_major_incident_pages(client, auth, notice):
     auth.login("anna")
     assert client.get(f"/major-incidents/{notice.major_incident_ticket_id}").status_code == 403
     assert client.post(f"/tickets/{notice.major_incident_ticket_id}/major-incident").status_code == 403
+
+
+def test_report_with_attachment_is_not_held_for_confirmation(client, auth):
+    import io
+
+    _response, system = _publish(client, auth)
+    auth.login("anna")
+    form = {"type": "incident", "system_id": system.id, "subject": "Kan inte logga in",
+            "description": "Se skärmbilden", "impact": 3, "urgency": 3,
+            "attachments": (io.BytesIO(b"bild"), "skarm.png")}
+    response = client.post("/tickets/new", data=form, content_type="multipart/form-data")
+    assert response.status_code == 302
