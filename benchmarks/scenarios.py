@@ -15,6 +15,8 @@ from helpdesk.extensions import db
 from helpdesk.org.models import Department, SupportGroup
 from helpdesk.tickets.models import Message, Ticket
 
+from .outages import scenarios as outage_scenarios
+
 PASSWORD = "demo"
 SEARCH_TARGET_MS = 100
 PAGE_TARGET_MS = 20
@@ -117,4 +119,4 @@ def scenarios(seed=1) -> list[Scenario]:
         Scenario("ticket", "Ticket page (agent)", "erik", tickets, page),
         Scenario("ticket_requester", "Ticket page (requester)", heavy.username, own, page),
         Scenario("my_tickets", "My tickets (portal start page)", heavy.username, ["/"], page),
-    ]
+    ] + outage_scenarios(Scenario, heavy, page)

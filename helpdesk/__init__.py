@@ -75,6 +75,9 @@ def create_app(test_config=None, *, clock=None):
     from .satisfaction.views import bp as satisfaction_bp
     from .sla.views import bp as sla_bp
     from .tickets.views import bp as tickets_bp
+    from .knowledge.views import bp as knowledge_bp
+    from .outages.views import bp as outages_bp, status_bp
+    from .problems.views import bp as problems_bp
 
     for bp in (auth_bp, portal_bp, tickets_bp, admin_bp, security_bp, sla_bp, satisfaction_bp, access_bp,
                reports_bp, retention_bp, audit_bp, directory_bp):
@@ -82,6 +85,8 @@ def create_app(test_config=None, *, clock=None):
     from .replies.views import bp as replies_bp
 
     app.register_blueprint(replies_bp)
+    for bp in (outages_bp, status_bp, knowledge_bp, problems_bp):
+        app.register_blueprint(bp)
 
     from .cli import register
 

@@ -152,6 +152,11 @@ class Defaults:
     DIRECTORY_SYNC_MINUTES = 60  # the scheduler's sync interval; 0 leaves the sync to the command
     DIRECTORY_MAX_DEACTIVATE_PERCENT = 5  # a sync that would deactivate more stops (unless --force)
     BASE_URL = "http://127.0.0.1:5000"
+    # Outage notices (helpdesk.outages): whether /status and /status.atom may be read without
+    # signing in (an intranet installation); remind the major incident's agent when no update
+    # was posted for this long.
+    STATUS_PAGE_PUBLIC = False
+    MAJOR_INCIDENT_UPDATE_REMINDER_MINUTES = 60
     # Test and demo aid only: an ISO time ("2026-11-18T08:00:00+00:00") the app's clock stands
     # still at, so separate processes (`helpdesk scheduler --once`) share one moment. Unset in
     # production, where setting it refuses to start.

@@ -7,7 +7,13 @@ from .catalogue.models import System  # noqa: F401
 from .directory.models import DirectorySync, GroupRule  # noqa: F401
 from .leases import Lease  # noqa: F401
 from .intake.models import InboundMessage, Mailbox, MessageKey, SwallowedError  # noqa: F401
+from .knowledge.models import KnowledgeArticle, KnowledgeArticleSystem, KnowledgeArticleText  # noqa: F401
 from .notifications.models import OutboundMessage  # noqa: F401
+from .outages.models import (  # noqa: F401
+    MajorIncident, MajorIncidentPerson, MajorIncidentTicket, OutageNotice, OutageNoticeSystem, OutageSubscription,
+    OutageUpdate, OutageUpdateRecipient, ReportDeflection,
+)
+from .problems.models import Problem, ProblemTicket  # noqa: F401
 from .org.models import Department, GroupMember, Organisation, SupportGroup  # noqa: F401
 from .reports.models import ReportRun  # noqa: F401
 from .retention.models import LegalHold, RetentionRule, RetentionRun, RetentionRunTicket  # noqa: F401

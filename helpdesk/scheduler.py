@@ -23,6 +23,7 @@ def job_table():
     from .directory.jobs import scheduled_sync
     from .intake.jobs import fetch_mailboxes
     from .notifications.jobs import send_outbox
+    from .outages.jobs import remind_major_incident_updates
     from .reports.jobs import monthly_reports
     from .retention.jobs import apply_retention
     from .security.jobs import security_deadlines
@@ -41,6 +42,7 @@ def job_table():
         ("apply_retention", apply_retention, 300),  # approved runs and automatic rules
         ("refresh_open_tickets", refresh_open_tickets, 60),  # after calendar or service-level changes
         ("directory_sync", scheduled_sync, _minutes("DIRECTORY_SYNC_MINUTES", 60)),  # users from LDAP/AD
+        ("remind_major_incident_updates", remind_major_incident_updates, 60),
     ]
 
 

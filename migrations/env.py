@@ -37,8 +37,8 @@ target_db = current_app.extensions['migrate'].db
 
 
 # The full-text index tables are created by hand per dialect, outside the ORM.
-IGNORED_TABLES = {"ticket_fts", "ticket_search"}
-IGNORED_PREFIXES = ("ticket_fts_",)
+IGNORED_TABLES = {"ticket_fts", "ticket_search", "kb_fts", "kb_search"}
+IGNORED_PREFIXES = ("ticket_fts_", "kb_fts_")
 
 
 def include_object(obj, name, type_, reflected, compare_to):

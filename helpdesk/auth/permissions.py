@@ -29,20 +29,28 @@ class Permission(StrEnum):
     ACCESS_VIEW = "access:view"  # on a System: its grants, requests and reviews
     ACCESS_DECIDE = "access:decide"  # on a System: approve requests, decide review items
     REPLIES_MANAGE = "replies:manage"  # canned replies: own ones; on a CannedReply: edit it (helpdesk.replies)
+    OUTAGE_PUBLISH = "outage:publish"  # outage notices, major incidents (helpdesk.outages)
+    PROBLEM_MANAGE = "problem:manage"  # problem records (helpdesk.problems)
+    KB_EDIT = "kb:edit"  # write knowledge articles (helpdesk.knowledge)
+    KB_AGENT_VIEW = "kb:view-agents"  # read the articles meant for support staff
 
 
 EVERYONE = frozenset({Permission.TICKET_CREATE, Permission.ACCESS_REQUEST})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AGENT: frozenset({Permission.QUEUE_VIEW, Permission.PHONE_LOG, Permission.REPORT_VIEW,
-                           Permission.REPLIES_MANAGE}),
-    Role.SYSTEM_ADMIN: frozenset({Permission.QUEUE_VIEW, Permission.REPORT_VIEW}),
+                           Permission.REPLIES_MANAGE, Permission.OUTAGE_PUBLISH, Permission.PROBLEM_MANAGE,
+                           Permission.KB_EDIT, Permission.KB_AGENT_VIEW}),
+    Role.SYSTEM_ADMIN: frozenset({Permission.QUEUE_VIEW, Permission.REPORT_VIEW, Permission.OUTAGE_PUBLISH,
+                                  Permission.KB_EDIT, Permission.KB_AGENT_VIEW}),
     Role.SYSTEM_OWNER: frozenset({Permission.QUEUE_VIEW, Permission.REPORT_VIEW}),
     Role.SECURITY_OFFICER: frozenset({Permission.QUEUE_VIEW, Permission.AUDIT_VIEW, Permission.REPORT_VIEW,
                                       Permission.SECURITY_REGISTER, Permission.LEGAL_HOLD}),
     Role.MANAGER: frozenset({Permission.QUEUE_VIEW, Permission.REPORT_VIEW}),
     Role.ADMIN: frozenset({Permission.ADMIN_MANAGE, Permission.AUDIT_VIEW, Permission.QUEUE_VIEW,
-                           Permission.REPORT_VIEW, Permission.LEGAL_HOLD, Permission.REPLIES_MANAGE}),
+                           Permission.REPORT_VIEW, Permission.LEGAL_HOLD, Permission.REPLIES_MANAGE,
+                           Permission.OUTAGE_PUBLISH, Permission.PROBLEM_MANAGE, Permission.KB_EDIT,
+                           Permission.KB_AGENT_VIEW}),
 }
 
 REQUESTER_ON_TICKET = frozenset({Permission.TICKET_VIEW, Permission.TICKET_REPLY})

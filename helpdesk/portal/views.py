@@ -23,6 +23,7 @@ from ..tickets.queries import my_tickets
 from ..limits import int_arg
 from ..auth.permissions import Permission
 from ..auth.routes import public, requires, signed_in
+from ..outages import report_hints
 
 bp = Blueprint("portal", __name__)
 
@@ -37,6 +38,7 @@ def index():
         open_tickets=my_tickets(current_user, open_only=True),
         closed_tickets=my_tickets(current_user, open_only=False, limit=20),
         to_rate=unrated_tickets(current_user, now=utcnow()), rating_form=partial(rating_form, formdata=None),
+        **report_hints.start_page(current_user, now=utcnow()),
     )
 
 
@@ -54,7 +56,8 @@ def new_ticket():
                                               "data-description": s.description or ""}) for s in matches]
     if request.method == "GET" and int_arg("system") is not None:
         form.system_id.data = int_arg("system")
-    if form.validate_on_submit():
+    hints = report_hints.for_report(current_user, form, now=utcnow())
+    if form.validate_on_submit() and not report_hints.needs_confirmation(hints, request.form, request.files):
         try:
             uploads = uploads_from()
             with unit_of_work():
@@ -72,7 +75,7 @@ def new_ticket():
             flash(_("Tack! Ditt ärende har nummer #%(n)s.", n=ticket.id), "success")
             return redirect(url_for("tickets.show", number=ticket.id))
     status = 400 if form.errors else 200
-    return render_template("portal/new.html", form=form, search=search, matches=matches), status
+    return render_template("portal/new.html", form=form, search=search, matches=matches, **hints), status
 
 
 @bp.route("/accessibility")

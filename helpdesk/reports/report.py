@@ -70,6 +70,7 @@ class MonthlyReport:
     satisfaction: object = None  # satisfaction.queries.RatingSummary, or None without data
     missing_facts: int = 0  # tickets of the month whose SLA facts have not been computed
     incidents: object = None  # security.queries.IncidentSummary; only for scopes that count confidential tickets
+    outages: object = None  # outages.report.OutageSection
 
     @property
     def weekday_totals(self) -> list[int]:
@@ -122,6 +123,9 @@ def monthly_report(scope, month: Month, *, now, organisation=None) -> MonthlyRep
 
         report.incidents = month_summary(scope.clause(), month.start, month.end, now=now,
                                          organisation_id=scope.organisation_id)
+    from ..outages.report import month_section
+
+    report.outages = month_section(scope, month, now=now)
     return report
 
 

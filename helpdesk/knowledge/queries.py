@@ -1,0 +1,75 @@
+"""Read side of the knowledge base: who may read what, search, suggestions, reviews due."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from ..auth.permissions import Permission, can
+from ..extensions import db
+from . import search
+from .models import ArticleStatus, Audience, KnowledgeArticle, KnowledgeArticleSystem
+
+
+def readable(user):
+    """The articles a user may read: employees' articles; agents' too for support staff."""
+    query = sa.select(KnowledgeArticle).where(KnowledgeArticle.status == ArticleStatus.PUBLISHED)
+    if not can(user, Permission.KB_AGENT_VIEW):
+        query = query.where(KnowledgeArticle.audience == Audience.EMPLOYEES)
+    return query
+
+
+def may_read(user, article) -> bool:
+    if can(user, Permission.KB_EDIT):
+        return True
+    if article.status != ArticleStatus.PUBLISHED:
+        return False
+    return article.audience == Audience.EMPLOYEES or can(user, Permission.KB_AGENT_VIEW)
+
+
+def find(user, text: str = "", *, system_id=None, limit=50, any_word=False) -> list[KnowledgeArticle]:
+    """Articles matching the words (best first), or the newest when no words are given."""
+    query = readable(user).options(selectinload(KnowledgeArticle.texts), selectinload(KnowledgeArticle.systems))
+    if system_id:
+        query = query.where(KnowledgeArticle.id.in_(sa.select(KnowledgeArticleSystem.article_id).where(
+            KnowledgeArticleSystem.system_id == system_id)))
+    if text.strip():
+        scores = search.ranked(text, any_word=any_word)
+        if not scores:
+            return []
+        found = db.session.scalars(query.where(KnowledgeArticle.id.in_(scores))).all()
+        return sorted(found, key=lambda a: (-scores[a.id], -a.id))[:limit]
+    query = query.order_by(KnowledgeArticle.updated_at.desc(), KnowledgeArticle.id.desc())
+    return list(db.session.scalars(query.limit(limit)))
+
+
+def suggestions(user, *, system_id=None, text="", limit=5) -> list[KnowledgeArticle]:
+    """Articles to offer beside the report form: matching the words (the chosen system's first), else the system's."""
+    words = search.significant(text)
+    if not words:
+        return find(user, "", system_id=system_id, limit=limit) if system_id else []
+    found = find(user, words, system_id=system_id, limit=limit, any_word=True) if system_id else []
+    if len(found) < limit:
+        seen = {a.id for a in found}
+        found += [a for a in find(user, words, limit=limit, any_word=True) if a.id not in seen]
+    return found[:limit]
+
+
+def review_due(owner, *, today) -> list[KnowledgeArticle]:
+    """The owner's published articles whose review date has passed."""
+    return list(db.session.scalars(
+        sa.select(KnowledgeArticle).where(KnowledgeArticle.owner_id == owner.id,
+                                          KnowledgeArticle.review_on <= today,
+                                          KnowledgeArticle.status != ArticleStatus.ARCHIVED)
+        .options(selectinload(KnowledgeArticle.texts)).order_by(KnowledgeArticle.review_on)))
+
+
+def review_due_count(owner, *, today) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(KnowledgeArticle).where(
+        KnowledgeArticle.owner_id == owner.id, KnowledgeArticle.review_on <= today,
+        KnowledgeArticle.status != ArticleStatus.ARCHIVED)) or 0
+
+
+def reply_choices(user) -> list[tuple[int, str]]:
+    """Articles an agent may insert into a reply, by title."""
+    rows = db.session.scalars(readable(user).options(selectinload(KnowledgeArticle.texts))
+                              .order_by(KnowledgeArticle.id.desc()).limit(300))
+    return sorted(((a.id, a.text("sv").title) for a in rows if a.texts), key=lambda p: p[1].lower())

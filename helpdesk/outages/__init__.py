@@ -1,0 +1,1 @@
+"""Outage notices (driftinformation), major incidents, subscriptions and the status page."""

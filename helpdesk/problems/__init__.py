@@ -1,0 +1,1 @@
+"""Problem management: the shared cause of several incidents, its workaround and fix."""
