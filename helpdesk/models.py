@@ -23,3 +23,6 @@ from .sla.models import Calendar, CalendarDay, CalendarException, ClockRule, Ser
 from .tickets.models import (  # noqa: F401
     Attachment, Message, Ticket, TicketEvent, TicketLink, TicketParticipant,
 )
+from .suppliers.models import Supplier, SupplierContract, SupplierEscalation, SupplierMessage  # noqa: F401
+from .effort.models import GroupRate, TimeEntry  # noqa: F401
+from .availability.models import AvailabilityTarget  # noqa: F401
