@@ -47,9 +47,14 @@ def create_app(test_config=None, *, clock=None):
     from .satisfaction.views import bp as satisfaction_bp
     from .sla.views import bp as sla_bp
     from .tickets.views import bp as tickets_bp
+    from .suppliers.views import bp as suppliers_bp
+    from .effort.views import bp as effort_bp
+    from .availability.views import bp as availability_bp
 
     for bp in (auth_bp, portal_bp, tickets_bp, admin_bp, security_bp, sla_bp, satisfaction_bp, access_bp,
                reports_bp, retention_bp, audit_bp):
+        app.register_blueprint(bp)
+    for bp in (suppliers_bp, effort_bp, availability_bp):  # the follow-up of issue 14
         app.register_blueprint(bp)
 
     from .cli import register

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from ..catalogue.models import System
 from ..extensions import db
 from ..org.models import Department, Organisation, SupportGroup
+from ..tickets.labels import TYPE_LABELS
 from ..tickets.models import Ticket
 from .models import TimeEntry
 
@@ -55,6 +56,8 @@ def _base(scope, start, end):
 
 
 def names(dimension) -> dict:
+    if dimension == "type":
+        return {key: str(label) for key, label in TYPE_LABELS.items()}
     model = NAMES.get(dimension)
     return dict(db.session.execute(sa.select(model.id, model.name)).all()) if model is not None else {}
 
