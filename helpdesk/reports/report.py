@@ -16,7 +16,7 @@ from ..extensions import db
 from ..org.models import Department, SupportGroup
 from ..tickets.labels import CHANNEL_LABELS, PRIORITY_LABELS
 from ..tickets.models import Ticket
-from . import queries
+from . import followup, queries
 from .definitions import BREAKDOWNS, COUNT, DURATION, FIGURES, SHARE, TOTAL
 from .formatting import weekday_name
 from .months import Month
@@ -70,6 +70,7 @@ class MonthlyReport:
     satisfaction: object = None  # satisfaction.queries.RatingSummary, or None without data
     missing_facts: int = 0  # tickets of the month whose SLA facts have not been computed
     incidents: object = None  # security.queries.IncidentSummary; only for scopes that count confidential tickets
+    followup: object = None  # followup.FollowUp: availability, suppliers, effort
 
     @property
     def weekday_totals(self) -> list[int]:
@@ -122,6 +123,7 @@ def monthly_report(scope, month: Month, *, now, organisation=None) -> MonthlyRep
 
         report.incidents = month_summary(scope.clause(), month.start, month.end, now=now,
                                          organisation_id=scope.organisation_id)
+    report.followup = followup.build(scope, month, now)
     return report
 
 
