@@ -98,7 +98,7 @@ def test_supplier_domain_and_message_id_thread_the_reply(session, clock, users):
     assert escalation.responded_at == start + HOUR
 
 
-def test_cached_clocks_equal_a_recomputation_from_history(session, clock, users):
+def test_supplier_marks_its_part_done(session, clock, users):
     start = clock.now()
     ticket, escalation = escalated(session, users, start)
     supplier_reply(session, escalation, start + 5 * HOUR)
@@ -106,3 +106,18 @@ def test_cached_clocks_equal_a_recomputation_from_history(session, clock, users)
     cached = {k: getattr(escalation, k) for k in clocks.cached_fields(clocks.clocks_of(escalation))}
     assert cached == clocks.cached_fields(clocks.clocks_of(escalation))
     assert escalation.resolved_at == start + 30 * HOUR
+
+
+def test_recompute_restores_a_damaged_cache_from_history(session, clock, users):
+    from helpdesk.suppliers.cli import recompute
+
+    start = clock.now()
+    _ticket, escalation = escalated(session, users, start)
+    supplier_reply(session, escalation, start + 6 * HOUR)
+    right = {k: getattr(escalation, k) for k in ("responded_at", "response_met", "response_breach_at")}
+    escalation.response_met, escalation.responded_at = True, None
+    session.flush()
+    assert recompute(check=True) == (1, 1)
+    assert recompute(check=False) == (1, 1)
+    assert {k: getattr(escalation, k) for k in right} == right
+    assert recompute(check=True) == (1, 0)
