@@ -55,7 +55,7 @@ def test_escalation_from_the_ticket_page_and_its_panel(app, as_user, axe_source,
     ("/reports/availability/2026-10", "availability"),
     ("/reports/effort/2026-11", "effort"),
     ("/reports/definitions", "definitions-followup"),
-    ("/reports/monthly/2026-10", "monthly-with-followup"),
+    ("/reports/monthly/2026-11", "monthly-with-followup"),
 ])
 def test_report_pages(as_user, axe_source, path, name):
     page = as_user("maria")
