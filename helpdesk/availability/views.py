@@ -1,7 +1,7 @@
 """Availability pages: the month per system with the outages behind it, and the agreed levels."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -34,7 +34,8 @@ def _month(text):
     try:
         return parse_month(text, now=utcnow())
     except InvalidMonth as error:
-        abort(400, description=error.message)
+        abort(Response(render_template("error.html", code=400, title=_("Ogiltig månad"), text=error.message),
+                       status=400))
 
 
 @bp.route("/reports/availability/<month>")

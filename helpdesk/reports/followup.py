@@ -70,11 +70,10 @@ class FollowUp:
 
 def build(scope, month, now) -> FollowUp:
     """The three sections for the tickets (and systems) in scope."""
-    return FollowUp(
-        availability=month_availability(scope, month, now),
-        suppliers=supplier_follow_up(scope, month, now),
-        effort={d: effort.rows(scope, month.start, month.end, d) for d in EFFORT_DIMENSIONS},
-        effort_total=effort.total(scope, month.start, month.end))
+    rows = {d: effort.rows(scope, month.start, month.end, d) for d in EFFORT_DIMENSIONS}
+    return FollowUp(availability=month_availability(scope, month, now),
+                    suppliers=supplier_follow_up(scope, month, now), effort=rows,
+                    effort_total=effort.total_of(rows["department"]))
 
 
 def _percent(value):

@@ -152,10 +152,11 @@ def suppliers(scope, year, now) -> list[dict]:
 
 
 def effort_and_cost(scope, year) -> dict:
-    total = effort.total(scope, year.start, year.end)
+    rows = effort.rows(scope, year.start, year.end, "department")
+    total = effort.total_of(rows)
     return {"minutes": total.minutes, "cost": total.cost, "tickets": total.tickets,
             "by_department": [{"key": r.key, "label": str(r.label), "minutes": r.minutes, "cost": r.cost,
-                               "tickets": r.tickets} for r in effort.rows(scope, year.start, year.end, "department")]}
+                               "tickets": r.tickets} for r in rows]}
 
 
 def one_year(scope, year, now) -> dict:

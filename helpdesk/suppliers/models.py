@@ -69,6 +69,7 @@ class SupplierEscalation(db.Model):
         sa.Index("ix_supplier_escalation_response_breach_at", "response_breach_at"),
         sa.Index("ix_supplier_escalation_resolution_breach_at", "resolution_breach_at"),
         sa.Index("ix_supplier_escalation_resolved_at", "resolved_at"),
+        sa.Index("ix_supplier_escalation_responded_at", "responded_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,5 +1,6 @@
 """The monthly supplier follow-up: per supplier and contract, against what was contracted."""
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -48,50 +49,78 @@ def _within(column, start, end):
     return sa.and_(column >= start, column < end)
 
 
-def month_counts(scope, start, end, now) -> dict:
-    """{contract id: {count: n}} and the measured seconds, for [start, end) as seen at now."""
-    seen_until = min(end, now)
-    conditions = {
-        "escalated": _within(E.escalated_at, start, end),
-        "responded": _within(E.responded_at, start, end),
-        "responded_in_time": sa.and_(_within(E.responded_at, start, end), E.response_met.is_(True)),
-        "resolved": _within(E.resolved_at, start, end),
-        "resolved_in_time": sa.and_(_within(E.resolved_at, start, end), E.resolution_met.is_(True)),
-        "response_breached": _within(E.response_breach_at, start, seen_until),
-        "resolution_breached": _within(E.resolution_breach_at, start, seen_until),
-    }
-    any_in_month = sa.or_(*conditions.values())
-    query = (sa.select(E.contract_id, E.response_seconds, E.resolution_seconds,
-                       *[sa.case((c, 1), else_=0).label(k) for k, c in conditions.items()])
-             .join(Ticket, Ticket.id == E.ticket_id).where(any_in_month, scope.clause()))
-    counts = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
-    seconds = defaultdict(lambda: ([], []))
+def _empty():
+    return dict.fromkeys(COUNTS, 0)
+
+
+def period_counts(scope, periods, now) -> tuple[dict, dict]:
+    """For each (start, end) period: {contract id: {count: n}} and (response, resolution) seconds measured.
+
+    One pass over the escalations with any moment in the whole span; each is put into the periods its
+    escalation, response, resolution and breach moments fall in (a breach only as seen at now).
+    """
+    first, last = min(p[0] for p in periods), max(p[1] for p in periods)
+    moments = (E.escalated_at, E.responded_at, E.resolved_at, E.response_breach_at, E.resolution_breach_at)
+    query = (sa.select(E.contract_id, E.escalated_at, E.responded_at, E.response_met, E.response_seconds,
+                       E.resolved_at, E.resolution_met, E.resolution_seconds, E.response_breach_at,
+                       E.resolution_breach_at)
+             .join(Ticket, Ticket.id == E.ticket_id)
+             .where(sa.or_(*[_within(m, first, last) for m in moments]), scope.clause()))
+    counts = {p: defaultdict(_empty) for p in periods}
+    seconds = {p: defaultdict(lambda: ([], [])) for p in periods}
+
+    ordered = sorted(periods)
+    starts = [p[0] for p in ordered]
+
+    def period_of(at, *, seen=False):
+        """The period a moment falls in (a breach only once it is in the past), or None."""
+        if at is None or (seen and at >= now):
+            return None
+        i = bisect_right(starts, at) - 1
+        return ordered[i] if i >= 0 and at < ordered[i][1] else None
+
     for row in db.session.execute(query):
-        for key in COUNTS:
-            counts[row.contract_id][key] += getattr(row, key)
-        if row.responded:
-            seconds[row.contract_id][0].append(row.response_seconds)
-        if row.resolved:
-            seconds[row.contract_id][1].append(row.resolution_seconds)
+        if (period := period_of(row.escalated_at)) is not None:
+            counts[period][row.contract_id]["escalated"] += 1
+        if (period := period_of(row.responded_at)) is not None:
+            c = counts[period][row.contract_id]
+            c["responded"] += 1
+            c["responded_in_time"] += row.response_met is True
+            seconds[period][row.contract_id][0].append(row.response_seconds)
+        if (period := period_of(row.resolved_at)) is not None:
+            c = counts[period][row.contract_id]
+            c["resolved"] += 1
+            c["resolved_in_time"] += row.resolution_met is True
+            seconds[period][row.contract_id][1].append(row.resolution_seconds)
+        if (period := period_of(row.response_breach_at, seen=True)) is not None:
+            counts[period][row.contract_id]["response_breached"] += 1
+        if (period := period_of(row.resolution_breach_at, seen=True)) is not None:
+            counts[period][row.contract_id]["resolution_breached"] += 1
     return counts, seconds
+
+
+def month_counts(scope, start, end, now) -> tuple[dict, dict]:
+    """{contract id: {count: n}} and the measured seconds, for [start, end) as seen at now."""
+    counts, seconds = period_counts(scope, [(start, end)], now)
+    return dict(counts[(start, end)]), dict(seconds[(start, end)])
 
 
 def follow_up(scope, month, now, *, with_trend=True) -> list[ContractRow]:
     """Every contract with an escalation, a response, a resolution or a breach in the month."""
-    counts, seconds = month_counts(scope, month.start, month.end, now)
-    trend = {m: month_counts(scope, m.start, m.end, now)[0] for m in month.trend()[:-1]} if with_trend else {}
-    ids = set(counts) | {cid for c in trend.values() for cid in c}
+    months = month.trend() if with_trend else [month]
+    all_counts, all_seconds = period_counts(scope, [(m.start, m.end) for m in months], now)
+    counts, seconds = all_counts[(month.start, month.end)], all_seconds[(month.start, month.end)]
+    ids = {cid for c in all_counts.values() for cid in c}
     contracts = db.session.execute(
         sa.select(SupplierContract, Supplier.name).join(Supplier, Supplier.id == SupplierContract.supplier_id)
         .where(SupplierContract.id.in_(ids))).all() if ids else []
     rows = []
     for contract, supplier_name in contracts:
         row = ContractRow(supplier_name, contract.reference, contract.id, contract.response_minutes,
-                          contract.resolution_minutes, counts.get(contract.id, dict.fromkeys(COUNTS, 0)),
+                          contract.resolution_minutes, counts.get(contract.id, _empty()),
                           *seconds.get(contract.id, ([], [])))
         if with_trend:
-            row.trend = [(m, trend[m].get(contract.id, dict.fromkeys(COUNTS, 0))) for m in month.trend()[:-1]]
-            row.trend.append((month, row.counts))
+            row.trend = [(m, all_counts[(m.start, m.end)].get(contract.id, _empty())) for m in months]
         rows.append(row)
     return sorted(rows, key=lambda r: (r.supplier.lower(), r.contract.lower()))
 

@@ -98,6 +98,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_supplier_escalation_outbound_message_id'), ['outbound_message_id'], unique=False)
         batch_op.create_index('ix_supplier_escalation_resolution_breach_at', ['resolution_breach_at'], unique=False)
         batch_op.create_index('ix_supplier_escalation_resolved_at', ['resolved_at'], unique=False)
+        batch_op.create_index('ix_supplier_escalation_responded_at', ['responded_at'], unique=False)
         batch_op.create_index('ix_supplier_escalation_response_breach_at', ['response_breach_at'], unique=False)
         batch_op.create_index('ix_supplier_escalation_ticket', ['ticket_id', 'id'], unique=False)
 
@@ -150,6 +151,7 @@ def downgrade():
         batch_op.drop_index('ix_supplier_escalation_ticket')
         batch_op.drop_index('ix_supplier_escalation_response_breach_at')
         batch_op.drop_index('ix_supplier_escalation_resolved_at')
+        batch_op.drop_index('ix_supplier_escalation_responded_at')
         batch_op.drop_index('ix_supplier_escalation_resolution_breach_at')
         batch_op.drop_index(batch_op.f('ix_supplier_escalation_outbound_message_id'))
         batch_op.drop_index('ix_supplier_escalation_escalated_at')

@@ -77,3 +77,13 @@ def test_average_effort_per_ticket_type(session, clock, users):
         services.log_time(ticket, minutes=minutes, actor=users["erik"], now=now)
     (row,) = queries.rows(everything_scope(), MONTH.start, MONTH.end, "type")
     assert row.key == "incident" and row.tickets == 2 and row.average_minutes == 60
+
+
+def test_department_rows_add_up_to_the_total(session, clock, users):
+    now = clock.now()
+    for system_name, minutes in (("Lönesystem", 30), (None, 20), ("Intranät", 10)):
+        ticket = factories.ticket(users["anna"], now=now, system_name=system_name)
+        services.log_time(ticket, minutes=minutes, actor=users["erik"], now=now)
+    scope = everything_scope()
+    rows = queries.rows(scope, MONTH.start, MONTH.end, "department")
+    assert queries.total_of(rows) == queries.total(scope, MONTH.start, MONTH.end)

@@ -1,16 +1,21 @@
 """Suppliers, contracts and calendars for the supplier tests."""
 
-from datetime import date
+import itertools
+from datetime import date, timedelta
 
 from helpdesk.extensions import db
 from helpdesk.sla.models import Calendar, CalendarDay
 from helpdesk.suppliers import services
 from tests.conftest import BASE_TIME
 
+# The calendar arithmetic is cached by (id, updated_at); ids come back after a rolled-back test, so each
+# calendar built here gets an updated_at of its own.
+_versions = itertools.count(1)
+
 
 def weekday_calendar(name="Leverantörens servicetid", spans="08:00-17:00", *, holidays=True):
     """Monday to Friday with the given hours."""
-    calendar = Calendar(name=name, use_holidays=holidays, updated_at=BASE_TIME)
+    calendar = Calendar(name=name, use_holidays=holidays, updated_at=BASE_TIME + timedelta(microseconds=next(_versions)))
     calendar.days = [CalendarDay(weekday=d, spans=spans if d < 5 else "") for d in range(7)]
     db.session.add(calendar)
     db.session.flush()
