@@ -121,3 +121,24 @@ def test_recompute_restores_a_damaged_cache_from_history(session, clock, users):
     assert recompute(check=False) == (1, 1)
     assert {k: getattr(escalation, k) for k in right} == right
     assert recompute(check=True) == (1, 0)
+
+
+def test_late_answer_is_a_breach_in_the_monthly_report_json_and_page(session, clock, users, client, auth):
+    import json
+
+    from helpdesk.reports.exports import render
+    from helpdesk.reports.report import monthly_report
+
+    start = clock.now()
+    ticket, escalation = escalated(session, users, start)
+    supplier_reply(session, escalation, start + 6 * HOUR)
+    later = start + 30 * 24 * HOUR
+    document = json.loads(render(monthly_report(everything_scope(), Month(2026, 11), now=later), "json"))
+    (row,) = document["suppliers"]
+    assert row["response_breached"] == 1 and row["responded"] == 1 and row["response_share"] == 0.0
+    assert row["response_median_seconds"] == 6 * 3600
+    session.commit()
+    clock.set(later)
+    auth.login("maria")
+    page = client.get("/reports/suppliers/2026-11")
+    assert page.status_code == 200 and f"#{ticket.id}" in page.text
