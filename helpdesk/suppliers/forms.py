@@ -28,6 +28,13 @@ class CaseNumberForm(FlaskForm):
     submit = SubmitField(_l("Spara ärendenummer"))
 
 
+class SupplierMessageForm(FlaskForm):
+    body = TextAreaField(_l("Nytt meddelande till leverantören"), filters=[strip],
+                         validators=[DataRequired(_l("Skriv ett meddelande till leverantören.")),
+                                     Length(max=20000, message=_l("Texten är för lång."))])
+    submit = SubmitField(_l("Skicka till leverantören"))
+
+
 class ResolvedForm(FlaskForm):
     submit = SubmitField(_l("Leverantörens del är klar"))
 

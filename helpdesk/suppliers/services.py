@@ -3,13 +3,15 @@
 import re
 from datetime import date
 
+import sqlalchemy as sa
+
 from flask_babel import gettext as _
 
 from ..errors import DomainError, InvalidField
 from ..extensions import db
 from ..notifications.services import queue_mail
 from ..tickets import services as tickets
-from ..tickets.models import MessageKind, OPEN_STATUSES, Status
+from ..tickets.models import Message, MessageKind, OPEN_STATUSES, Status
 from . import clocks
 from .models import Supplier, SupplierContract, SupplierEscalation, SupplierMessage
 
@@ -100,6 +102,37 @@ def escalate(ticket, contract, *, body, actor, now, local_day: date) -> Supplier
         tickets.change_status(ticket, Status.WAITING_SUPPLIER, actor=actor, now=now, reason="supplier_escalation")
     clocks.refresh(escalation)
     return escalation
+
+
+def write_to_supplier(escalation, *, body, actor, now):
+    """Another message to the supplier in the escalation's thread; the ticket waits for them again."""
+    if not (body or "").strip():
+        raise InvalidField("body", _("Skriv ett meddelande till leverantören."))
+    ticket = escalation.ticket
+    if ticket.status not in OPEN_STATUSES:
+        raise DomainError(_("Ärendet är avslutat."))
+    note = tickets.add_reply(ticket, body=body, actor=actor, now=now, kind=MessageKind.INTERNAL, staff=True)
+    db.session.add(SupplierMessage(message_id=note.id, escalation_id=escalation.id))
+    mail = queue_mail(kind="supplier_escalation", ticket=ticket, now=now,
+                      to_addresses=[escalation.supplier.contact_email], message=note,
+                      context={"escalation": escalation, "contract": escalation.contract,
+                               "tag": subject_tag(escalation)})
+    # In the supplier's thread: after our escalation mail and the supplier's latest answer.
+    thread = [escalation.outbound_message_id, *supplier_message_ids(escalation)]
+    mail.headers = {k: v for k, v in mail.headers.items() if k not in ("In-Reply-To", "References")} | {
+        "X-Helpdesk-Escalation": str(escalation.id), "In-Reply-To": f"<{thread[-1]}>",
+        "References": " ".join(f"<{m}>" for m in thread[-10:])}
+    if ticket.status != Status.WAITING_SUPPLIER:
+        tickets.change_status(ticket, Status.WAITING_SUPPLIER, actor=actor, now=now, reason="supplier_message")
+    return note
+
+
+def supplier_message_ids(escalation) -> list[str]:
+    """The Message-IDs of the supplier's mail on the escalation, oldest first."""
+    return list(db.session.scalars(
+        sa.select(Message.email_message_id).join(SupplierMessage, SupplierMessage.message_id == Message.id)
+        .where(SupplierMessage.escalation_id == escalation.id, Message.email_message_id.is_not(None))
+        .order_by(Message.id)))
 
 
 def set_case_number(escalation, case_number, *, actor, now) -> None:

@@ -18,7 +18,7 @@ from ..sla.models import Calendar
 from ..tickets import pages
 from ..tickets.loaders import get_ticket_or_404
 from . import clocks, queries, services
-from .forms import CaseNumberForm, ContractForm, EscalateForm, ResolvedForm, SupplierForm
+from .forms import CaseNumberForm, ContractForm, EscalateForm, ResolvedForm, SupplierForm, SupplierMessageForm
 from .models import Supplier, SupplierContract, SupplierEscalation, SupplierMessage
 
 bp = Blueprint("suppliers", __name__)
@@ -51,6 +51,8 @@ def panel(ticket) -> dict:
             "case_forms": {e.id: given.get(("case", e.id)) or CaseNumberForm(
                 formdata=None, prefix=f"case{e.id}", case_number=e.case_number)
                            for e in escalations},
+            "write_forms": {e.id: given.get(("write", e.id)) or SupplierMessageForm(formdata=None, prefix=f"write{e.id}")
+                            for e in escalations},
             "resolved_form": ResolvedForm(formdata=None, prefix="resolved"), "now": utcnow()}
 
 
@@ -111,6 +113,14 @@ def case_number(number, escalation_id):
     form = CaseNumberForm(prefix=f"case{escalation_id}")
     return _ticket_action(number, ("case", escalation_id), form, lambda t, f: services.set_case_number(
         _escalation(t, escalation_id), f.case_number.data, actor=current_user, now=utcnow()))
+
+
+@bp.route("/tickets/<int:number>/supplier/<int:escalation_id>/message", methods=["POST"])
+def message(number, escalation_id):
+    """Write to the supplier again in the escalation's thread."""
+    form = SupplierMessageForm(prefix=f"write{escalation_id}")
+    return _ticket_action(number, ("write", escalation_id), form, lambda t, f: services.write_to_supplier(
+        _escalation(t, escalation_id), body=f.body.data, actor=current_user, now=utcnow()))
 
 
 @bp.route("/tickets/<int:number>/supplier/<int:escalation_id>/resolved", methods=["POST"])

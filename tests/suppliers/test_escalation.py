@@ -142,3 +142,20 @@ def test_late_answer_is_a_breach_in_the_monthly_report_json_and_page(session, cl
     auth.login("maria")
     page = client.get("/reports/suppliers/2026-11")
     assert page.status_code == 200 and f"#{ticket.id}" in page.text
+
+
+def test_agent_writes_to_the_supplier_again_in_its_thread(session, clock, users):
+    start = clock.now()
+    ticket, escalation = escalated(session, users, start)
+    supplier_reply(session, escalation, start + HOUR)
+    assert ticket.status == Status.OPEN
+    services.write_to_supplier(escalation, body="Vilken version gäller?", actor=users["per"], now=start + 2 * HOUR)
+    session.flush()
+    sent = session.scalars(sa.select(OutboundMessage).where(OutboundMessage.ticket_id == ticket.id,
+                                                             OutboundMessage.kind == "supplier_escalation")
+                           .order_by(OutboundMessage.id)).all()[-1]
+    answered = services.supplier_message_ids(escalation)[-1]
+    assert sent.recipients == ["support@leverantor.se"] and sent.headers["In-Reply-To"] == f"<{answered}>"
+    assert sent.subject.startswith(services.subject_tag(escalation))
+    assert ticket.status == Status.WAITING_SUPPLIER
+    assert escalation.responded_at == start + HOUR  # the first answer still counts

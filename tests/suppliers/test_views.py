@@ -106,3 +106,20 @@ def test_availability_pages(session, client, auth):
     assert client.get(f"/reports/availability/2026-10/systems/{system.id}").status_code == 200
     assert client.get("/reports/availability/2026-10/systems/999999").status_code == 404
     assert client.get("/reports/availability/2099-01").status_code == 400
+
+
+def test_agent_writes_to_the_supplier_from_the_ticket_page(session, clock, users, client, auth):
+    from helpdesk.suppliers import services
+
+    _supplier, contract = supplier_with_contract()
+    ticket = factories.ticket(users["anna"], now=clock.now(), system_name="Lönesystem")
+    escalation = services.escalate(ticket, contract, body="Se loggen.", actor=users["per"], now=clock.now(),
+                                   local_day=clock.now().date())
+    session.commit()
+    auth.login("per")
+    assert client.post(f"/tickets/{ticket.id}/supplier/{escalation.id}/message",
+                       data={f"write{escalation.id}-body": ""}).status_code == 400
+    assert client.post(f"/tickets/{ticket.id}/supplier/{escalation.id}/message",
+                       data={f"write{escalation.id}-body": "Har ni en tid?"}).status_code == 302
+    assert client.post(f"/tickets/{ticket.id}/supplier/999999/message",
+                       data={"write999999-body": "x"}).status_code == 404
