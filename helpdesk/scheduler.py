@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 def job_table():
     """(name, function, seconds between runs)."""
     from .access.jobs import escalate_overdue_reviews, flag_deactivated_grants, open_due_reviews
+    from .availability.jobs import availability_alerts
     from .intake.jobs import fetch_mailboxes
     from .notifications.jobs import send_outbox
     from .reports.jobs import monthly_reports
@@ -37,6 +38,7 @@ def job_table():
         ("flag_deactivated_grants", flag_deactivated_grants, 900),
         ("monthly_reports", monthly_reports, 900),  # sends on the first working day, once per manager
         ("apply_retention", apply_retention, 300),  # approved runs and automatic rules
+        ("availability_alerts", availability_alerts, 900),  # owners of systems below the agreed level, monthly
     ]
 
 
