@@ -78,6 +78,9 @@ def create_app(test_config=None, *, clock=None):
     from .knowledge.views import bp as knowledge_bp
     from .outages.views import bp as outages_bp, status_bp
     from .problems.views import bp as problems_bp
+    from .suppliers.views import bp as suppliers_bp
+    from .effort.views import bp as effort_bp
+    from .availability.views import bp as availability_bp
 
     for bp in (auth_bp, portal_bp, tickets_bp, admin_bp, security_bp, sla_bp, satisfaction_bp, access_bp,
                reports_bp, retention_bp, audit_bp, directory_bp):
@@ -86,6 +89,8 @@ def create_app(test_config=None, *, clock=None):
 
     app.register_blueprint(replies_bp)
     for bp in (outages_bp, status_bp, knowledge_bp, problems_bp):
+        app.register_blueprint(bp)
+    for bp in (suppliers_bp, effort_bp, availability_bp):  # the follow-up of issue 14
         app.register_blueprint(bp)
 
     from .cli import register

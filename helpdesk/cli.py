@@ -22,6 +22,9 @@ def register(app):
                     intake_command, intake_folder_command, intake_clean_html_command, lmtp_command, scheduler_command, sla_group,
                     report_group, retention_group, archive_group, directory_group):
         app.cli.add_command(command)
+    from .suppliers.cli import suppliers_group
+
+    app.cli.add_command(suppliers_group)
 
 
 @click.command("scheduler")

@@ -25,3 +25,6 @@ from .tickets.models import (  # noqa: F401
     Attachment, Message, Ticket, TicketEvent, TicketLink, TicketParticipant,
 )
 from .replies.models import CannedReply, SavedQueueView  # noqa: F401
+from .suppliers.models import Supplier, SupplierContract, SupplierEscalation, SupplierMessage  # noqa: F401
+from .effort.models import GroupRate, TimeEntry  # noqa: F401
+from .availability.models import AvailabilityTarget  # noqa: F401

@@ -21,6 +21,7 @@ def job_table():
     """(name, function, seconds between runs)."""
     from .access.jobs import escalate_overdue_reviews, flag_deactivated_grants, open_due_reviews
     from .directory.jobs import scheduled_sync
+    from .availability.jobs import availability_alerts
     from .intake.jobs import fetch_mailboxes
     from .notifications.jobs import send_outbox
     from .outages.jobs import remind_major_incident_updates
@@ -43,6 +44,7 @@ def job_table():
         ("refresh_open_tickets", refresh_open_tickets, 60),  # after calendar or service-level changes
         ("directory_sync", scheduled_sync, _minutes("DIRECTORY_SYNC_MINUTES", 60)),  # users from LDAP/AD
         ("remind_major_incident_updates", remind_major_incident_updates, 60),
+        ("availability_alerts", availability_alerts, 900),  # owners of systems below the agreed level, monthly
     ]
 
 

@@ -15,6 +15,8 @@ from ..extensions import db
 from ..notifications import intents
 from ..notifications.compose import ack_allowed, our_addresses
 from ..notifications.models import OutboundMessage
+from ..suppliers.intake import escalation_for as supplier_escalation_for
+from ..suppliers.services import receive_reply as receive_supplier_reply
 from ..tickets import services as tickets
 from ..tickets.attachments import AttachmentRefused, check_upload
 from ..tickets.models import Channel, Message, Status, Ticket
@@ -119,6 +121,10 @@ def _process(mail: ParsedMail, mailbox, inbound, now) -> None:
     inbound.automatic = kind is not None
     if kind == "own" or (mail.sender and mail.sender in our_addresses()):
         inbound.outcome, inbound.reason = Outcome.IGNORED, "own mail"
+        return
+    escalation = supplier_escalation_for(mail) if kind is None else None
+    if escalation is not None:  # a supplier answers an escalation (helpdesk.suppliers)
+        _supplier_reply(escalation, mail, inbound, now)
         return
     sender = user_for(mail.sender)
     ticket, named = find_ticket(mail, sender)
@@ -232,6 +238,15 @@ def _follow_up(ticket, mail, mailbox, inbound, sender, now) -> None:
                       channel=Channel.EMAIL, email=_email_fields(mail), uploads=uploads)
     _remember_thread(inbound, mail)
     inbound.outcome, inbound.ticket_id = Outcome.FOLLOWUP, ticket.id
+
+
+def _supplier_reply(escalation, mail, inbound, now) -> None:
+    author = contact_for(mail.sender, mail.sender_name, organisation_id=escalation.ticket.organisation_id, now=now)
+    uploads, refused = _uploads(mail)
+    receive_supplier_reply(escalation, author=author, body=_text(mail, refused), subject=mail.subject, now=now,
+                           email=_email_fields(mail), uploads=uploads)
+    _remember_thread(inbound, mail)
+    inbound.outcome, inbound.ticket_id, inbound.reason = Outcome.FOLLOWUP, escalation.ticket_id, "supplier reply"
 
 
 def _new_ticket(mail, mailbox, inbound, now, known=None) -> None:

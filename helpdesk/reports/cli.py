@@ -64,3 +64,41 @@ def monthly_command(month_text, org_name, fmt, out, username, include_confidenti
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
+
+
+@report_group.command("yearly")
+@click.option("--year", type=click.IntRange(2000, 2999), required=True, help="The calendar year, e.g. 2026.")
+@click.option("--org", "org_name", help="Only this organisation's tickets and systems (its name).")
+@click.option("--format", "fmt", type=click.Choice(["json", "pdf"]), default="json", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of standard output.")
+@with_appcontext
+def yearly_command(year, org_name, fmt, out):
+    """The year for the kommunstyrelse, with the year before beside it."""
+    import json
+
+    from ..extensions import db
+    from ..org.models import Organisation
+    from .queries import everything_scope, scoped
+    from .yearly import yearly_report
+    from .yearly_pdf import yearly_pdf
+
+    now = utcnow()
+    if year > now.year:
+        raise click.BadParameter("the year has not begun", param_hint="--year")
+    organisation = None
+    if org_name:
+        organisation = db.session.scalar(sa.select(Organisation).where(
+            sa.func.lower(Organisation.name) == org_name.strip().lower()))
+        if organisation is None:
+            raise click.BadParameter(f"no organisation is called {org_name!r}", param_hint="--org")
+    document = yearly_report(scoped(everything_scope(), organisation.id if organisation else None), year, now=now,
+                             organisation=organisation)
+    data = yearly_pdf(document) if fmt == "pdf" else (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+    if out:
+        with open(out, "wb") as handle:
+            handle.write(data)
+        click.echo(f"Wrote {out} ({len(data)} bytes)", err=True)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()

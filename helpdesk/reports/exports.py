@@ -8,11 +8,14 @@ times in hours, Swedish labels, the definitions included.
 import io
 import json
 
+from ..effort.exports import cell
+
 from flask_babel import gettext as _
 
 from ..spreadsheet import SafeDictWriter, safe_workbook
 from .definitions import BREAKDOWNS, COUNT, DIMENSIONS, DURATION, FIGURES, SHARE, TERMS, TOTAL, TREND_FIGURES
 from .formatting import month_name, weekday_name
+from . import followup
 from .report import SATISFACTION_FIGURES, Share
 
 FORMATS = {
@@ -57,6 +60,7 @@ def to_json(report, *, scope_text="") -> bytes:
         "satisfaction": None if report.satisfaction is None else {
             "answers": report.satisfaction.answers, "average": report.satisfaction.average,
             "by_score": {str(k): v for k, v in report.satisfaction.by_score.items()}},
+        **followup.json_sections(report.followup),
     }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
 
@@ -100,6 +104,10 @@ def records(report):
             yield line("arrivals", "weekday_hour", f"{day}-{hour}", f"{weekday_name(day)} {hour:02d}", "opened", n)
     for reason, n in report.reasons:
         yield line("reason", "reason", reason, reason or _("Ingen orsak angiven"), "breached", n)
+    for section, dimension, key, label, figure, value, unit in followup.csv_records(report.followup, month):
+        yield {"section": section, "month": month, "dimension": dimension, "key": key, "label": cell(label),
+               "figure": figure, "title": "", "value": "" if value is None else value, "numerator": "",
+               "denominator": "", "unit": unit}
 
 
 def to_csv(report, *, scope_text="") -> bytes:
@@ -165,11 +173,17 @@ def to_xlsx(report, *, scope_text="") -> bytes:
     sheet.append([_("Orsak"), _("Ärenden med överskriden tid")])
     for reason, n in report.reasons:
         sheet.append([reason or _("Ingen orsak angiven"), n])
+    for title, rows in followup.sheets(report.followup):
+        sheet = book.create_sheet(title[:31])
+        for row in rows:
+            sheet.append([cell(v) for v in row])
     sheet = book.create_sheet(_("Definitioner"))
     for term, text in TERMS:
         sheet.append([str(term), str(text)])
     for figure in FIGURES.values():
         sheet.append([str(figure.title), str(figure.definition)])
+    for term, text in followup.definition_items():
+        sheet.append([str(term), str(text)])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

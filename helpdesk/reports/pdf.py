@@ -5,6 +5,7 @@ import os
 
 from flask_babel import gettext as _
 
+from . import followup
 from .charts import report_chart
 from .definitions import BREAKDOWN_FIGURES, BREAKDOWNS, DIMENSIONS, FIGURES, TERMS, TREND_FIGURES
 from .formatting import month_name, number, value_text, weekday_name
@@ -107,9 +108,15 @@ def report_pdf(report, *, scope_text="") -> bytes:
     rows += [(weekday_name(d), number(n)) for d, n in enumerate(report.weekday_totals)]
     _table(pdf, rows, (60, 30))
 
+    for title, rows in followup.sheets(report.followup):
+        pdf.add_page()
+        _heading(pdf, title)
+        width = len(rows[0])
+        _table(pdf, [[followup.text(v) for v in row] for row in rows], (60,) + (200 / (width - 1),) * (width - 1))
+
     pdf.add_page()
     _heading(pdf, _("Så räknas nyckeltalen"))
-    for term, text in [*TERMS, *((f.title, f.definition) for f in FIGURES.values())]:
+    for term, text in [*TERMS, *((f.title, f.definition) for f in FIGURES.values()), *followup.definition_items()]:
         pdf.set_font(style="B")
         pdf.multi_cell(0, 5, str(term), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(style="")

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..org.models import Department, SupportGroup
 from ..tickets.labels import CHANNEL_LABELS, PRIORITY_LABELS
 from ..tickets.models import Ticket
-from . import queries
+from . import followup, queries
 from .definitions import BREAKDOWNS, COUNT, DURATION, FIGURES, SHARE, TOTAL
 from .formatting import weekday_name
 from .months import Month
@@ -71,6 +71,7 @@ class MonthlyReport:
     missing_facts: int = 0  # tickets of the month whose SLA facts have not been computed
     incidents: object = None  # security.queries.IncidentSummary; only for scopes that count confidential tickets
     outages: object = None  # outages.report.OutageSection
+    followup: object = None  # followup.FollowUp: availability, suppliers, effort
 
     @property
     def weekday_totals(self) -> list[int]:
@@ -126,6 +127,7 @@ def monthly_report(scope, month: Month, *, now, organisation=None) -> MonthlyRep
     from ..outages.report import month_section
 
     report.outages = month_section(scope, month, now=now)
+    report.followup = followup.build(scope, month, now)
     return report
 
 

@@ -12,7 +12,7 @@ from ..org.models import Organisation
 from ..security.labels import DEADLINE_LABELS, MSB_LABELS
 from ..limits import MAX_ID, int_arg
 from ..auth.routes import declare, requires
-from . import charts, exports, formatting, queries
+from . import charts, exports, followup, formatting, queries
 from .definitions import BREAKDOWN_FIGURES, BREAKDOWNS, DIMENSIONS, FIGURES, POPULATIONS, TERMS, TREND_FIGURES
 from .months import InvalidMonth, Month, parse_month
 from .report import arrivals, channel_rows, goal_percent, label_of, monthly_report, scope_description, trend_only
@@ -141,7 +141,7 @@ def export(month, fmt):
 def definitions():
     """What every key figure counts, in plain Swedish."""
     return render_template("reports/definitions.html", terms=TERMS, populations=POPULATIONS,
-                           goal=goal_percent())
+                           goal=goal_percent(), followup_definitions=followup.DEFINITIONS)
 
 
 def encode_value(dimension, key) -> str:

@@ -13,6 +13,7 @@ from ..notifications import intents
 from ..org.models import GroupMember
 from ..routing.services import decide_group
 from ..sla.services import NO_DEADLINE, refresh_sla
+from ..suppliers.clocks import refresh_ticket as refresh_supplier_clocks
 from . import attachments as files
 from .models import (
     OPEN_STATUSES, TRANSITIONS, Attachment, Channel, Message, MessageKind, Status,
@@ -175,6 +176,8 @@ def _set_status(ticket, status: Status, *, actor, now, reason=None) -> None:
         ticket.solved_at = ticket.closed_at = None
     record_event(ticket, "status", actor=actor, now=now, old=old, new=status, reason=reason)
     intents.note("status", ticket, now=now, new=status, actor_id=getattr(actor, "id", None))
+    if status in (Status.SOLVED, Status.CLOSED):
+        refresh_supplier_clocks(ticket.id)  # a supplier's part ends with the ticket
 
 
 def change_status(ticket, status, *, actor, now, reason=None) -> None:

@@ -1,0 +1,1 @@
+"""Availability per system: agreed levels and the measured figure from outage notices."""

@@ -1,0 +1,1 @@
+"""External suppliers (leverantörer): contracts, escalations, their clocks and the monthly follow-up."""

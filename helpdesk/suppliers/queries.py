@@ -1,0 +1,151 @@
+"""The monthly supplier follow-up: per supplier and contract, against what was contracted."""
+
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..tickets.models import Ticket
+from .models import Supplier, SupplierContract, SupplierEscalation
+
+E = SupplierEscalation
+COUNTS = ("escalated", "responded", "responded_in_time", "resolved", "resolved_in_time",
+          "response_breached", "resolution_breached")
+
+
+@dataclass
+class ContractRow:
+    supplier: str
+    contract: str
+    contract_id: int
+    response_minutes: int
+    resolution_minutes: int
+    counts: dict = field(default_factory=dict)
+    response_seconds: list = field(default_factory=list)
+    resolution_seconds: list = field(default_factory=list)
+    trend: list = field(default_factory=list)  # [(Month, counts)], oldest first
+
+    def share(self, numerator, denominator) -> float | None:
+        d = self.counts.get(denominator, 0)
+        return round(100 * self.counts.get(numerator, 0) / d, 1) if d else None
+
+    @property
+    def median_response_seconds(self):
+        return _median(self.response_seconds)
+
+    @property
+    def median_resolution_seconds(self):
+        return _median(self.resolution_seconds)
+
+
+def _median(values):
+    values = sorted(values)
+    return values[(len(values) + 1) // 2 - 1] if values else None
+
+
+def _within(column, start, end):
+    return sa.and_(column >= start, column < end)
+
+
+def _empty():
+    return dict.fromkeys(COUNTS, 0)
+
+
+def period_counts(scope, periods, now) -> tuple[dict, dict]:
+    """For each (start, end) period: {contract id: {count: n}} and (response, resolution) seconds measured.
+
+    One pass over the escalations with any moment in the whole span; each is put into the periods its
+    escalation, response, resolution and breach moments fall in (a breach only as seen at now).
+    """
+    first, last = min(p[0] for p in periods), max(p[1] for p in periods)
+    moments = (E.escalated_at, E.responded_at, E.resolved_at, E.response_breach_at, E.resolution_breach_at)
+    query = (sa.select(E.contract_id, E.escalated_at, E.responded_at, E.response_met, E.response_seconds,
+                       E.resolved_at, E.resolution_met, E.resolution_seconds, E.response_breach_at,
+                       E.resolution_breach_at)
+             .join(Ticket, Ticket.id == E.ticket_id)
+             .where(sa.or_(*[_within(m, first, last) for m in moments]), scope.clause()))
+    counts = {p: defaultdict(_empty) for p in periods}
+    seconds = {p: defaultdict(lambda: ([], [])) for p in periods}
+
+    ordered = sorted(periods)
+    starts = [p[0] for p in ordered]
+
+    def period_of(at, *, seen=False):
+        """The period a moment falls in (a breach only once it is in the past), or None."""
+        if at is None or (seen and at >= now):
+            return None
+        i = bisect_right(starts, at) - 1
+        return ordered[i] if i >= 0 and at < ordered[i][1] else None
+
+    for row in db.session.execute(query):
+        if (period := period_of(row.escalated_at)) is not None:
+            counts[period][row.contract_id]["escalated"] += 1
+        if (period := period_of(row.responded_at)) is not None:
+            c = counts[period][row.contract_id]
+            c["responded"] += 1
+            c["responded_in_time"] += row.response_met is True
+            seconds[period][row.contract_id][0].append(row.response_seconds)
+        if (period := period_of(row.resolved_at)) is not None:
+            c = counts[period][row.contract_id]
+            c["resolved"] += 1
+            c["resolved_in_time"] += row.resolution_met is True
+            seconds[period][row.contract_id][1].append(row.resolution_seconds)
+        if (period := period_of(row.response_breach_at, seen=True)) is not None:
+            counts[period][row.contract_id]["response_breached"] += 1
+        if (period := period_of(row.resolution_breach_at, seen=True)) is not None:
+            counts[period][row.contract_id]["resolution_breached"] += 1
+    return counts, seconds
+
+
+def month_counts(scope, start, end, now) -> tuple[dict, dict]:
+    """{contract id: {count: n}} and the measured seconds, for [start, end) as seen at now."""
+    counts, seconds = period_counts(scope, [(start, end)], now)
+    return dict(counts[(start, end)]), dict(seconds[(start, end)])
+
+
+def follow_up(scope, month, now, *, with_trend=True) -> list[ContractRow]:
+    """Every contract with an escalation, a response, a resolution or a breach in the month."""
+    months = month.trend() if with_trend else [month]
+    all_counts, all_seconds = period_counts(scope, [(m.start, m.end) for m in months], now)
+    counts, seconds = all_counts[(month.start, month.end)], all_seconds[(month.start, month.end)]
+    ids = {cid for c in all_counts.values() for cid in c}
+    contracts = db.session.execute(
+        sa.select(SupplierContract, Supplier.name).join(Supplier, Supplier.id == SupplierContract.supplier_id)
+        .where(SupplierContract.id.in_(ids))).all() if ids else []
+    rows = []
+    for contract, supplier_name in contracts:
+        row = ContractRow(supplier_name, contract.reference, contract.id, contract.response_minutes,
+                          contract.resolution_minutes, counts.get(contract.id, _empty()),
+                          *seconds.get(contract.id, ([], [])))
+        if with_trend:
+            row.trend = [(m, all_counts[(m.start, m.end)].get(contract.id, _empty())) for m in months]
+        rows.append(row)
+    return sorted(rows, key=lambda r: (r.supplier.lower(), r.contract.lower()))
+
+
+def breaches(scope, month, now, contract_id=None) -> list[SupplierEscalation]:
+    """The escalations whose contracted response or resolution time passed in the month (drill-down)."""
+    seen_until = min(month.end, now)
+    query = (sa.select(E).join(Ticket, Ticket.id == E.ticket_id)
+             .where(sa.or_(_within(E.response_breach_at, month.start, seen_until),
+                           _within(E.resolution_breach_at, month.start, seen_until)), scope.clause())
+             .order_by(E.escalated_at, E.id))
+    if contract_id is not None:
+        query = query.where(E.contract_id == contract_id)
+    return list(db.session.scalars(query))
+
+
+def escalations_of(ticket_id) -> list[SupplierEscalation]:
+    return list(db.session.scalars(sa.select(E).where(E.ticket_id == ticket_id).order_by(E.id)))
+
+
+def contract_choices(system_id=None) -> list:
+    """Active contracts, the ticket's system's first."""
+    rows = db.session.execute(
+        sa.select(SupplierContract.id, Supplier.name, SupplierContract.reference, SupplierContract.system_id)
+        .join(Supplier, Supplier.id == SupplierContract.supplier_id)
+        .where(SupplierContract.is_active, Supplier.is_active)).all()
+    rows = sorted(rows, key=lambda r: (r.system_id != system_id, r.name.lower(), r.reference))
+    return [(r.id, f"{r.name} – {r.reference}") for r in rows]
