@@ -28,6 +28,7 @@ def create_app(test_config=None, *, clock=None):
 
     from . import models  # noqa: F401  (every table in the metadata)
     from .notifications import compose  # noqa: F401  (turns intents into outbox rows at commit)
+    from .webhooks import events  # noqa: F401  (turns ticket changes into webhook deliveries at commit)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -51,6 +52,12 @@ def create_app(test_config=None, *, clock=None):
     for bp in (auth_bp, portal_bp, tickets_bp, admin_bp, security_bp, sla_bp, satisfaction_bp, access_bp,
                reports_bp, retention_bp, audit_bp):
         app.register_blueprint(bp)
+
+    from . import api
+    from .webhooks.views import bp as webhooks_bp
+
+    api.init_app(app)
+    app.register_blueprint(webhooks_bp)
 
     from .cli import register
 

@@ -17,3 +17,5 @@ from .sla.models import Calendar, CalendarDay, CalendarException, ClockRule, Ser
 from .tickets.models import (  # noqa: F401
     Attachment, Message, Ticket, TicketEvent, TicketLink, TicketParticipant,
 )
+from .api.models import Alarm, ApiToken, IdempotencyKey  # noqa: F401
+from .webhooks.models import WebhookDelivery, WebhookSubscription  # noqa: F401

@@ -26,9 +26,11 @@ def job_table():
     from .retention.jobs import apply_retention
     from .security.jobs import security_deadlines
     from .sla.jobs import sla_alerts
+    from .webhooks.jobs import deliver_webhooks
 
     return [
         ("send_outbox", send_outbox, 15),
+        ("deliver_webhooks", deliver_webhooks, 15),
         ("fetch_mailboxes", fetch_mailboxes, 30),
         ("security_deadlines", security_deadlines, 120),
         ("sla_alerts", sla_alerts, 60),
