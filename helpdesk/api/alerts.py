@@ -64,7 +64,7 @@ def system_for(value):
         return None
     value = str(value).strip()
     query = sa.select(System).where(System.is_active)
-    if value.isdigit() and len(value) < 12:
+    if value.isdigit() and len(value) < 10:
         return db.session.scalar(query.where(System.id == int(value)))
     return db.session.scalar(query.where(sa.func.lower(System.name) == value.lower()))
 

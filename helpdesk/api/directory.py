@@ -20,6 +20,7 @@ from ..web import client_address
 from . import schemas, tokens
 from .auth import audit_details, require_scope
 from .blueprint import make_blueprint
+from .problems import MAX_ID
 from .models import ApiToken
 
 blp = make_blueprint("api_directory", "People, organisation, catalogue and the caller's own tokens")
@@ -61,7 +62,7 @@ def list_users(page, per_page, q=None):
 
 
 def user_or_404(user_id):
-    user = db.session.get(User, user_id) if 0 < user_id < 2**63 else None
+    user = db.session.get(User, user_id) if 0 < user_id <= MAX_ID else None
     if user is None:
         abort(404)
     return user
@@ -172,7 +173,7 @@ def create_my_token(data):
 @blp.response(204)
 def revoke_my_token(token_id):
     """Revoke one of the caller's tokens (admins: anyone's)."""
-    token = db.session.get(ApiToken, token_id) if 0 < token_id < 2**63 else None
+    token = db.session.get(ApiToken, token_id) if 0 < token_id <= MAX_ID else None
     if token is None or (token.user_id != g.api_user.id and not can(g.api_user, Permission.ADMIN_MANAGE)):
         abort(404)
     with unit_of_work():

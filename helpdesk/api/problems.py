@@ -8,6 +8,7 @@ from flask_babel import force_locale, gettext as _
 from werkzeug.exceptions import HTTPException
 
 PROBLEM_TYPE = "application/problem+json"
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL; anything larger cannot exist
 
 # Titles per status, written in Swedish (the msgid) with the English translation in the catalogue.
 TITLES = {

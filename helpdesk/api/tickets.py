@@ -27,6 +27,7 @@ from ..web import client_address
 from . import idempotency, schemas
 from .auth import audit_details, require_scope
 from .blueprint import make_blueprint
+from .problems import MAX_ID
 
 blp = make_blueprint("api_tickets", "Tickets: the queue, the ticket, its conversation and history")
 
@@ -47,7 +48,7 @@ def ticket_or_404(number: int, permission: Permission):
 
     A read of a confidential ticket is audited, as on the web page.
     """
-    ticket = load_ticket(number) if 0 < number < 2**63 else None
+    ticket = load_ticket(number) if 0 < number <= MAX_ID else None
     if ticket is None:
         abort(404)
     perms = ticket_permissions(g.api_user, ticket)
@@ -94,7 +95,7 @@ def find_system(value):
     if value in (None, ""):
         return None
     value = str(value).strip()
-    query = sa.select(System).where(System.id == int(value)) if value.isdigit() and len(value) < 12 \
+    query = sa.select(System).where(System.id == int(value)) if value.isdigit() and len(value) < 10 \
         else sa.select(System).where(System.name == value)
     system = db.session.scalar(query)
     if system is None or not system.is_active:
@@ -272,7 +273,7 @@ def events(number):
 def attachment(number, attachment_id):
     """Download one attachment (internal ones for staff only)."""
     ticket = ticket_or_404(number, Permission.TICKET_VIEW)
-    item = db.session.get(Attachment, attachment_id) if attachment_id < 2**63 else None
+    item = db.session.get(Attachment, attachment_id) if attachment_id <= MAX_ID else None
     if item is None or item.ticket_id != ticket.id:
         abort(404)
     if item.message and not item.message.is_public and not can(g.api_user, Permission.TICKET_VIEW_INTERNAL, ticket):

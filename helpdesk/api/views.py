@@ -13,6 +13,7 @@ from ..clock import STOCKHOLM, utcnow
 from ..database import unit_of_work
 from ..errors import DomainError
 from ..extensions import db
+from ..forms import choices as as_choices
 from ..tickets.forms import EmptyForm
 from . import tokens
 from .models import ApiToken, Scope
@@ -25,7 +26,7 @@ SCOPE_LABELS = {Scope.READ: _l("Läsa"), Scope.WRITE: _l("Läsa och skriva"),
 
 class TokenForm(FlaskForm):
     name = StringField(_l("Vad nyckeln används till"), validators=[DataRequired(), Length(max=120)])
-    scope = SelectField(_l("Behörighet"), choices=list(SCOPE_LABELS.items()), default=Scope.READ)
+    scope = SelectField(_l("Behörighet"), choices=as_choices(SCOPE_LABELS.items()), default=Scope.READ)
     expires = DateField(_l("Gäller till och med"), validators=[Optional()],
                         description=_l("Lämna tomt för en nyckel utan slutdatum."))
 

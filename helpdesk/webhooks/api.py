@@ -8,6 +8,7 @@ from marshmallow import validate
 
 from ..api.auth import require_scope
 from ..api.blueprint import make_blueprint
+from ..api.problems import MAX_ID
 from ..auth.permissions import Permission, can
 from ..clock import utcnow
 from ..database import unit_of_work
@@ -82,7 +83,7 @@ def admin():
 
 
 def subscription_or_404(subscription_id):
-    found = db.session.get(WebhookSubscription, subscription_id) if 0 < subscription_id < 2**63 else None
+    found = db.session.get(WebhookSubscription, subscription_id) if 0 < subscription_id <= MAX_ID else None
     if found is None:
         abort(404)
     return found

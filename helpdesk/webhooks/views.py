@@ -13,6 +13,7 @@ from ..clock import utcnow
 from ..database import unit_of_work
 from ..errors import InvalidField
 from ..extensions import db
+from ..forms import choices as as_choices
 from ..tickets.forms import EmptyForm
 from . import services
 from .models import WebhookDelivery, WebhookSubscription
@@ -32,7 +33,7 @@ class SubscriptionForm(FlaskForm):
     name = StringField(_l("Namn"), validators=[DataRequired(), Length(max=120)])
     url = URLField(_l("Mottagarens adress (URL)"), validators=[DataRequired(), Length(max=2000)],
                    description=_l("https-adress på en värd som finns bland de tillåtna mottagarna."))
-    events = SelectMultipleField(_l("Händelser"), choices=list(EVENT_LABELS.items()),
+    events = SelectMultipleField(_l("Händelser"), choices=as_choices(EVENT_LABELS.items()),
                                  widget=widgets.ListWidget(prefix_label=False),
                                  option_widget=widgets.CheckboxInput())
     allow_confidential = BooleanField(_l("Får ta emot konfidentiella händelser (säkerhetsincidenter)"))
