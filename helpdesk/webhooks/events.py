@@ -60,7 +60,7 @@ def ticket_events(kinds) -> list[str]:
         found.append(EventType.TICKET_UPDATED)
     if "sla_breach" in names:
         found.append(EventType.TICKET_SLA_BREACHED)
-    elif any(k == "sla_alert" and not (v or "").endswith(":100") for k, v in kinds):
+    if any(k == "sla_alert" and not (v or "").endswith(":100") for k, v in kinds):
         found.append(EventType.TICKET_SLA_WARNING)
     return found
 
