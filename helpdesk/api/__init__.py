@@ -70,10 +70,10 @@ def init_app(app):
     limiter.init_app(app)
 
     from ..webhooks.api import blp as webhooks_blp
-    from . import alerts, directory, tickets
+    from . import admin, alerts, directory, registers, tickets
     from .docs import bp as docs_bp
 
-    for module_blp in (tickets.blp, directory.blp, alerts.blp, webhooks_blp):
+    for module_blp in (tickets.blp, directory.blp, admin.blp, registers.blp, alerts.blp, webhooks_blp):
         api.register_blueprint(module_blp, url_prefix="/api/v1")
     api.spec.options["security"] = [{"bearer": []}]
     app.register_blueprint(docs_bp)

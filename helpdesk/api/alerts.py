@@ -20,6 +20,7 @@ from ..extensions import db
 from ..tickets import services
 from ..tickets.models import Channel, MessageKind, Status, Ticket, TicketType
 from . import schemas
+from .schemas import clean
 from .auth import require_scope
 from .blueprint import make_blueprint
 from .models import Alarm
@@ -43,12 +44,12 @@ def normalised(data: dict) -> list[dict]:
             if status not in ("firing", "resolved"):
                 smorest_abort(422, errors=[{"field": f"alerts.{i}.status", "message": "firing eller resolved."}])
             found.append({
-                "fingerprint": str(fingerprint)[:255], "status": status,
-                "system": labels.get("system") or labels.get("service"),
-                "severity": str(labels.get("severity") or "warning").lower(),
-                "summary": str(notes.get("summary") or labels.get("alertname") or "Larm")[:250],
-                "description": str(notes.get("description") or ""),
-                "labels": {str(k): str(v) for k, v in labels.items()},
+                "fingerprint": clean(str(fingerprint))[:255] or "-", "status": status,
+                "system": clean(str(labels.get("system") or labels.get("service") or "")),
+                "severity": clean(str(labels.get("severity") or "warning")).lower(),
+                "summary": clean(str(notes.get("summary") or labels.get("alertname") or "Larm"))[:250] or "Larm",
+                "description": clean(str(notes.get("description") or ""))[:10_000],
+                "labels": {clean(str(k))[:100]: clean(str(v))[:500] for k, v in list(labels.items())[:50]},
             })
         return found
     if not data.get("fingerprint") or not data.get("summary"):

@@ -21,6 +21,7 @@ from . import schemas, tokens
 from .auth import audit_details, require_scope
 from .blueprint import make_blueprint
 from .problems import MAX_ID
+from .schemas import Text
 from .models import ApiToken
 
 blp = make_blueprint("api_directory", "People, organisation, catalogue and the caller's own tokens")
@@ -30,7 +31,7 @@ class UserListArgs(ma.Schema):
     class Meta:
         unknown = ma.EXCLUDE
 
-    q = ma.fields.String(validate=validate.Length(max=100))
+    q = Text(validate=validate.Length(max=100))
     page = ma.fields.Integer(load_default=1, validate=validate.Range(1, 10000))
     per_page = ma.fields.Integer(load_default=50, validate=validate.Range(1, 200))
 

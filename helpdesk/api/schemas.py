@@ -1,32 +1,46 @@
 """The API's JSON shapes (marshmallow): they validate requests and generate the OpenAPI document."""
 
+import re
+
 import marshmallow as ma
 from marshmallow import validate
 
 from ..tickets.models import Status, TicketType
 from .models import Scope
 
-STRICT = {"unknown": ma.RAISE}
+UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str) -> str:
+    """Text made safe where it enters: no control characters (NUL above all) or bidi overrides."""
+    return UNSAFE.sub("", text)
+
+
+class Text(ma.fields.String):
+    """A string field that drops control and bidi-override characters on the way in."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return clean(super()._deserialize(value, attr, data, **kwargs))
 
 
 class Ref(ma.Schema):
     id = ma.fields.Integer(required=True)
-    name = ma.fields.String(required=True)
+    name = Text(required=True)
 
 
 class Person(ma.Schema):
     id = ma.fields.Integer(required=True)
-    username = ma.fields.String(required=True)
-    name = ma.fields.String(required=True, attribute="full_name")
-    email = ma.fields.String(allow_none=True)
+    username = Text(required=True)
+    name = Text(required=True, attribute="full_name")
+    email = Text(allow_none=True)
 
 
 class TicketSummary(ma.Schema):
     number = ma.fields.Integer(required=True, attribute="id")
-    subject = ma.fields.String(required=True)
-    type = ma.fields.String(required=True)
-    channel = ma.fields.String(required=True)
-    status = ma.fields.String(required=True)
+    subject = Text(required=True)
+    type = Text(required=True)
+    channel = Text(required=True)
+    status = Text(required=True)
     priority = ma.fields.Integer(required=True)
     impact = ma.fields.Integer(required=True)
     urgency = ma.fields.Integer(required=True)
@@ -44,18 +58,18 @@ class TicketSummary(ma.Schema):
 
 class AttachmentOut(ma.Schema):
     id = ma.fields.Integer(required=True)
-    filename = ma.fields.String(required=True)
-    content_type = ma.fields.String(required=True)
+    filename = Text(required=True)
+    content_type = Text(required=True)
     size = ma.fields.Integer(required=True)
-    sha256 = ma.fields.String(required=True)
+    sha256 = Text(required=True)
 
 
 class MessageOut(ma.Schema):
     id = ma.fields.Integer(required=True)
-    kind = ma.fields.String(required=True)
-    channel = ma.fields.String(required=True)
+    kind = Text(required=True)
+    channel = Text(required=True)
     author = ma.fields.Nested(Person, allow_none=True)
-    body = ma.fields.String(required=True)
+    body = Text(required=True)
     created_at = ma.fields.AwareDateTime(required=True)
     attachments = ma.fields.List(ma.fields.Nested(AttachmentOut), required=True)
 
@@ -75,14 +89,14 @@ class TicketListArgs(ma.Schema):
     class Meta:
         unknown = ma.EXCLUDE
 
-    status = ma.fields.String(validate=validate.OneOf(["open", "all", *[s.value for s in Status]]),
+    status = Text(validate=validate.OneOf(["open", "all", *[s.value for s in Status]]),
                               metadata={"description": "open (default): every open status; all: any"})
     priority = ma.fields.Integer(validate=validate.Range(1, 4))
     group = ma.fields.Integer(validate=validate.Range(1, 2**31 - 1))
     system = ma.fields.Integer(validate=validate.Range(1, 2**31 - 1))
     assignee = ma.fields.Integer(validate=validate.Range(0, 2**31 - 1), metadata={"description": "0: unassigned"})
     department = ma.fields.Integer(validate=validate.Range(1, 2**31 - 1))
-    q = ma.fields.String(validate=validate.Length(max=200))
+    q = Text(validate=validate.Length(max=200))
     page = ma.fields.Integer(load_default=1, validate=validate.Range(1, 10000))
     per_page = ma.fields.Integer(load_default=25, validate=validate.Range(1, 100))
 
@@ -91,21 +105,21 @@ class UploadIn(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    filename = ma.fields.String(required=True, validate=validate.Length(1, 255))
-    content_base64 = ma.fields.String(required=True, validate=validate.Length(max=30_000_000))
+    filename = Text(required=True, validate=validate.Length(1, 255))
+    content_base64 = Text(required=True, validate=validate.Length(max=30_000_000))
 
 
 class TicketCreate(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    requester = ma.fields.String(required=True, validate=validate.Length(1, 254),
+    requester = Text(required=True, validate=validate.Length(1, 254),
                                  metadata={"description": "User name or e-mail address"})
-    subject = ma.fields.String(required=True, validate=validate.Length(1, 300))
-    body = ma.fields.String(required=True, validate=validate.Length(max=100_000))
-    system = ma.fields.String(allow_none=True, validate=validate.Length(max=200),
+    subject = Text(required=True, validate=validate.Length(1, 300))
+    body = Text(required=True, validate=validate.Length(max=100_000))
+    system = Text(allow_none=True, validate=validate.Length(max=200),
                               metadata={"description": "Catalogue system name or id"})
-    type = ma.fields.String(load_default="incident", validate=validate.OneOf(
+    type = Text(load_default="incident", validate=validate.OneOf(
         [TicketType.INCIDENT, TicketType.REQUEST]))
     impact = ma.fields.Integer(load_default=3, validate=validate.Range(1, 3))
     urgency = ma.fields.Integer(load_default=3, validate=validate.Range(1, 3))
@@ -116,7 +130,7 @@ class TicketUpdate(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    status = ma.fields.String(validate=validate.OneOf([s.value for s in Status]))
+    status = Text(validate=validate.OneOf([s.value for s in Status]))
     impact = ma.fields.Integer(validate=validate.Range(1, 3))
     urgency = ma.fields.Integer(validate=validate.Range(1, 3))
     system = ma.fields.Integer(allow_none=True, validate=validate.Range(1, 2**31 - 1))
@@ -128,8 +142,8 @@ class MessageIn(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    body = ma.fields.String(required=True, validate=validate.Length(max=100_000))
-    status = ma.fields.String(validate=validate.OneOf([s.value for s in Status]),
+    body = Text(required=True, validate=validate.Length(max=100_000))
+    status = Text(validate=validate.OneOf([s.value for s in Status]),
                               metadata={"description": "Staff only: set this status with the reply"})
     attachments = ma.fields.List(ma.fields.Nested(UploadIn), load_default=list, validate=validate.Length(max=10))
 
@@ -137,10 +151,10 @@ class MessageIn(ma.Schema):
 class EventOut(ma.Schema):
     id = ma.fields.Integer(required=True)
     at = ma.fields.AwareDateTime(required=True)
-    kind = ma.fields.String(required=True)
+    kind = Text(required=True)
     actor = ma.fields.Nested(Person, allow_none=True)
-    old = ma.fields.String(allow_none=True, attribute="old_value")
-    new = ma.fields.String(allow_none=True, attribute="new_value")
+    old = Text(allow_none=True, attribute="old_value")
+    new = Text(allow_none=True, attribute="new_value")
 
 
 class UserOut(Person):
@@ -158,8 +172,8 @@ class UserCreate(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    username = ma.fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9._-]{2,64}$"))
-    full_name = ma.fields.String(required=True, validate=validate.Length(1, 200))
+    username = Text(required=True, validate=validate.Regexp(r"^[a-z0-9._-]{2,64}$"))
+    full_name = Text(required=True, validate=validate.Length(1, 200))
     email = ma.fields.Email(allow_none=True, validate=validate.Length(max=254))
     department_id = ma.fields.Integer(allow_none=True, validate=validate.Range(1, 2**31 - 1))
     is_contact = ma.fields.Boolean(load_default=False)
@@ -167,18 +181,18 @@ class UserCreate(ma.Schema):
 
 class OrganisationOut(ma.Schema):
     id = ma.fields.Integer(required=True)
-    name = ma.fields.String(required=True)
+    name = Text(required=True)
 
 
 class DepartmentOut(ma.Schema):
     id = ma.fields.Integer(required=True)
-    name = ma.fields.String(required=True)
+    name = Text(required=True)
     organisation_id = ma.fields.Integer(required=True)
 
 
 class GroupOut(ma.Schema):
     id = ma.fields.Integer(required=True)
-    name = ma.fields.String(required=True)
+    name = Text(required=True)
     organisation_id = ma.fields.Integer(required=True)
     department_id = ma.fields.Integer(allow_none=True)
     is_service_desk = ma.fields.Boolean(required=True)
@@ -187,8 +201,8 @@ class GroupOut(ma.Schema):
 
 class SystemOut(ma.Schema):
     id = ma.fields.Integer(required=True)
-    name = ma.fields.String(required=True)
-    description = ma.fields.String(allow_none=True)
+    name = Text(required=True)
+    description = Text(allow_none=True)
     department_id = ma.fields.Integer(allow_none=True)
     support_group_id = ma.fields.Integer(allow_none=True)
     is_common = ma.fields.Boolean(allow_none=True)
@@ -196,10 +210,10 @@ class SystemOut(ma.Schema):
 
 class TokenOut(ma.Schema):
     id = ma.fields.Integer(required=True)
-    name = ma.fields.String(required=True)
-    kind = ma.fields.String(required=True)
-    prefix = ma.fields.String(required=True)
-    scope = ma.fields.String(required=True)
+    name = Text(required=True)
+    kind = Text(required=True)
+    prefix = Text(required=True)
+    scope = Text(required=True)
     created_at = ma.fields.AwareDateTime(required=True)
     expires_at = ma.fields.AwareDateTime(allow_none=True)
     last_used_at = ma.fields.AwareDateTime(allow_none=True)
@@ -210,13 +224,13 @@ class TokenCreate(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    name = ma.fields.String(required=True, validate=validate.Length(1, 120))
-    scope = ma.fields.String(required=True, validate=validate.OneOf([s.value for s in Scope]))
+    name = Text(required=True, validate=validate.Length(1, 120))
+    scope = Text(required=True, validate=validate.OneOf([s.value for s in Scope]))
     expires_at = ma.fields.AwareDateTime(allow_none=True)
 
 
 class TokenCreated(TokenOut):
-    token = ma.fields.String(required=True, metadata={"description": "The secret; shown this once"})
+    token = Text(required=True, metadata={"description": "The secret; shown this once"})
 
 
 class AlertIn(ma.Schema):
@@ -226,18 +240,18 @@ class AlertIn(ma.Schema):
         unknown = ma.INCLUDE
 
     alerts = ma.fields.List(ma.fields.Dict(), validate=validate.Length(max=1000))
-    fingerprint = ma.fields.String(validate=validate.Length(1, 255))
-    system = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
-    severity = ma.fields.String(allow_none=True, validate=validate.Length(max=40))
-    summary = ma.fields.String(validate=validate.Length(max=300))
-    description = ma.fields.String(allow_none=True, validate=validate.Length(max=10_000))
-    status = ma.fields.String(validate=validate.OneOf(["firing", "resolved"]))
+    fingerprint = Text(validate=validate.Length(1, 255))
+    system = Text(allow_none=True, validate=validate.Length(max=200))
+    severity = Text(allow_none=True, validate=validate.Length(max=40))
+    summary = Text(validate=validate.Length(max=300))
+    description = Text(allow_none=True, validate=validate.Length(max=10_000))
+    status = Text(validate=validate.OneOf(["firing", "resolved"]))
 
 
 class AlertResult(ma.Schema):
-    fingerprint = ma.fields.String(required=True)
+    fingerprint = Text(required=True)
     ticket = ma.fields.Integer(required=True)
-    action = ma.fields.String(required=True)
+    action = Text(required=True)
 
 
 class AlertResults(ma.Schema):

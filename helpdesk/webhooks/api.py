@@ -9,6 +9,7 @@ from marshmallow import validate
 from ..api.auth import require_scope
 from ..api.blueprint import make_blueprint
 from ..api.problems import MAX_ID
+from ..api.schemas import Text
 from ..auth.permissions import Permission, can
 from ..clock import utcnow
 from ..database import unit_of_work
@@ -22,28 +23,28 @@ blp = make_blueprint("api_webhooks", "Webhook subscriptions (administrators)")
 
 class SubscriptionOut(ma.Schema):
     id = ma.fields.Integer(required=True)
-    name = ma.fields.String(required=True)
-    url = ma.fields.String(required=True)
-    events = ma.fields.List(ma.fields.String(), required=True)
+    name = Text(required=True)
+    url = Text(required=True)
+    events = ma.fields.List(Text(), required=True)
     allow_confidential = ma.fields.Boolean(required=True)
     is_active = ma.fields.Boolean(required=True)
     paused_at = ma.fields.AwareDateTime(allow_none=True)
-    paused_reason = ma.fields.String(required=True)
+    paused_reason = Text(required=True)
     consecutive_failures = ma.fields.Integer(required=True)
     created_at = ma.fields.AwareDateTime(required=True)
 
 
 class SubscriptionCreated(SubscriptionOut):
-    secret = ma.fields.String(required=True, metadata={"description": "The signing secret (whsec_…)"})
+    secret = Text(required=True, metadata={"description": "The signing secret (whsec_…)"})
 
 
 class SubscriptionIn(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    name = ma.fields.String(required=True, validate=validate.Length(1, 120))
-    url = ma.fields.String(required=True, validate=validate.Length(1, 2000))
-    events = ma.fields.List(ma.fields.String(validate=validate.OneOf(services.EVENT_TYPES)), required=True,
+    name = Text(required=True, validate=validate.Length(1, 120))
+    url = Text(required=True, validate=validate.Length(1, 2000))
+    events = ma.fields.List(Text(validate=validate.OneOf(services.EVENT_TYPES)), required=True,
                             validate=validate.Length(1, len(services.EVENT_TYPES)))
     allow_confidential = ma.fields.Boolean(load_default=False)
 
@@ -52,9 +53,9 @@ class SubscriptionPatch(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    name = ma.fields.String(validate=validate.Length(1, 120))
-    url = ma.fields.String(validate=validate.Length(1, 2000))
-    events = ma.fields.List(ma.fields.String(validate=validate.OneOf(services.EVENT_TYPES)),
+    name = Text(validate=validate.Length(1, 120))
+    url = Text(validate=validate.Length(1, 2000))
+    events = ma.fields.List(Text(validate=validate.OneOf(services.EVENT_TYPES)),
                             validate=validate.Length(1, len(services.EVENT_TYPES)))
     allow_confidential = ma.fields.Boolean()
     is_active = ma.fields.Boolean()
@@ -63,9 +64,9 @@ class SubscriptionPatch(ma.Schema):
 
 class DeliveryOut(ma.Schema):
     id = ma.fields.Integer(required=True)
-    message_id = ma.fields.String(required=True)
-    event_type = ma.fields.String(required=True)
-    status = ma.fields.String(required=True)
+    message_id = Text(required=True)
+    event_type = Text(required=True)
+    status = Text(required=True)
     attempts = ma.fields.Integer(required=True)
     created_at = ma.fields.AwareDateTime(required=True)
     next_attempt_at = ma.fields.AwareDateTime(required=True)
@@ -73,7 +74,7 @@ class DeliveryOut(ma.Schema):
     delivered_at = ma.fields.AwareDateTime(allow_none=True)
     response_status = ma.fields.Integer(allow_none=True)
     response_ms = ma.fields.Integer(allow_none=True)
-    last_error = ma.fields.String(required=True)
+    last_error = Text(required=True)
 
 
 def admin():
