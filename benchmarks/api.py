@@ -24,7 +24,7 @@ from helpdesk.extensions import db
 from helpdesk.tickets.models import Ticket
 
 from . import datasets
-from .measure import login, summary, time_rounds
+from .measure import load_average, login, summary, time_rounds, wait_for_quiet
 from .scenarios import PAGE_TARGET_MS, PASSWORD, _sample_ids, bench_app
 
 
@@ -72,7 +72,7 @@ def lookup_cost(secret, rounds=2000) -> dict:
             "p95_us": statistics.quantiles(samples, n=20)[18] * 1e6}
 
 
-def measure(dataset, requests, warmup) -> list[tuple]:
+def measure(dataset, requests, warmup, max_load=2.0, max_wait=300) -> list[tuple]:
     app = bench_app(dataset.url)
     app.config["API_RATE_LIMIT"] = "1000000 per minute"  # the limiter runs, but never refuses the benchmark
     rows = []
@@ -82,12 +82,16 @@ def measure(dataset, requests, warmup) -> list[tuple]:
         secret = new_token("erik")
         token = TokenClient(app.test_client(), secret)
         session = login(app, "erik", PASSWORD)
+        before = wait_for_quiet(max_load, max_wait, lambda text: print(text, file=sys.stderr, flush=True))
         plan = [
             ("API ticket list, first page (token)", token, ["/api/v1/tickets"], PAGE_TARGET_MS),
             ("API ticket list, page 200 (token)", token, ["/api/v1/tickets?page=200"], PAGE_TARGET_MS),
             ("API ticket list, status all, priority 2 (token)", token, ["/api/v1/tickets?status=all&priority=2"],
              PAGE_TARGET_MS),
             ("API ticket read, with conversation (token)", token, reads, PAGE_TARGET_MS),
+            ("For comparison: web queue, first page (session)", session, ["/queue"], PAGE_TARGET_MS),
+            ("For comparison: web ticket page (session)", session, [p.replace("/api/v1", "") for p in reads],
+             PAGE_TARGET_MS),
             ("API organisations (token)", token, ["/api/v1/organisations"], None),
             ("API organisations (session)", session, ["/api/v1/organisations"], None),
         ]
@@ -95,6 +99,7 @@ def measure(dataset, requests, warmup) -> list[tuple]:
         for (label, _client, _paths, target), samples in zip(plan, times):
             rows.append((label, summary(samples), target))
         rows.append(("Token lookup alone (hash + index read + checks)", lookup_cost(secret), None))
+        rows.append((f"load average {before:.1f} → {load_average():.1f}", None, None))
         db.engine.dispose()
     return rows
 
@@ -104,6 +109,9 @@ def markdown(results) -> str:
              "for list and read):", "", "| Database, size | Measurement | Median | p95 |", "|---|---|---|---|"]
     for (database, size), rows in results.items():
         for label, figures, target in rows:
+            if figures is None:
+                lines.append(f"| {database} {size} | ({label}) | | |")
+                continue
             if "median_us" in figures:
                 lines.append(f"| {database} {size} | {label} | {figures['median_us']:.0f} µs | "
                              f"{figures['p95_us']:.0f} µs |")

@@ -10,6 +10,7 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from flask_babel import gettext as _
 
 from ..audit.services import record
@@ -57,7 +58,9 @@ def find_token(secret: str):
     """The stored token for a presented secret, or None (unknown, malformed)."""
     if not secret or not secret.startswith(PREFIX) or len(secret) > 100:
         return None
-    return db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == digest(secret)))
+    # The user comes in the same round trip: every request needs both.
+    return db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == digest(secret))
+                             .options(joinedload(ApiToken.user)))
 
 
 def touch(token, now) -> None:

@@ -13,7 +13,7 @@ from ..auth.models import Role, User, UserRole
 from ..errors import InvalidField
 from ..extensions import db
 from ..notifications.models import OutboundMessage, OutboxStatus
-from .models import EventType, WebhookSubscription
+from .models import EventType, WebhookSubscription  # noqa: F401  (re-exported for tests)
 from .targets import check_url
 
 EVENT_TYPES = [e.value for e in EventType]

@@ -103,6 +103,17 @@ def resume(subscription_id):
     return redirect(url_for(".detail", subscription_id=item.id))
 
 
+@bp.route("/<int:subscription_id>/secret", methods=["POST"])
+def rotate(subscription_id):
+    """A new signing secret (after a leak); the receiver must be given it."""
+    item = db.get_or_404(WebhookSubscription, subscription_id)
+    if EmptyForm().validate_on_submit():
+        with unit_of_work():
+            services.rotate_secret(item, actor=current_user, now=utcnow())
+        flash(_("En ny hemlighet är skapad. Ge den till mottagaren."), "success")
+    return redirect(url_for(".detail", subscription_id=item.id))
+
+
 @bp.route("/<int:subscription_id>/delete", methods=["POST"])
 def delete(subscription_id):
     item = db.get_or_404(WebhookSubscription, subscription_id)

@@ -177,3 +177,25 @@ def test_redirects_are_not_followed(receiver, users, clock):
     assert deliver_webhooks(clock) == 0
     delivery = db.session.scalar(sa.select(WebhookDelivery))
     assert delivery.response_status == 302 and "omdirigeringar" in delivery.last_error
+
+
+def test_admin_page_saves_a_subscription_and_rotates_its_secret(app, client, auth, users, clock):
+    app.config.update(WEBHOOK_ALLOWED_HOSTS=("localhost",), WEBHOOK_ALLOW_PRIVATE=True)
+    try:
+        auth.login("admin")
+        saved = client.post("/admin/webhooks/new", data={"name": "Teams", "url": "http://localhost:8/x",
+                                                          "events": ["ticket.created", "ticket.solved"],
+                                                          "is_active": "y"})
+        assert saved.status_code == 302
+        subscription = db.session.scalar(sa.select(webhooks.WebhookSubscription))
+        assert subscription.events == ["ticket.created", "ticket.solved"] and subscription.secret.startswith("whsec_")
+        old = subscription.secret
+        assert client.post(f"/admin/webhooks/{subscription.id}/secret").status_code == 302
+        db.session.refresh(subscription)
+        assert subscription.secret != old
+        assert client.get(f"/admin/webhooks/{subscription.id}").status_code == 200
+        auth.logout()
+        auth.login("erik")
+        assert client.get("/admin/webhooks/").status_code == 403
+    finally:
+        app.config.update(WEBHOOK_ALLOWED_HOSTS=(), WEBHOOK_ALLOW_PRIVATE=False)
