@@ -94,8 +94,9 @@ def _emit_before_commit(session):
         ticket = entry["ticket"]
         if ticket.id is None or ticket in session.deleted:
             continue
+        changes = sorted({kind for kind, _ in entry["kinds"]})
         for event_type in ticket_events(entry["kinds"]):
-            emit_event(event_type, ticket_payload(ticket), now=entry["now"],
+            emit_event(event_type, ticket_payload(ticket) | {"changes": changes}, now=entry["now"],
                        confidential=bool(ticket.is_confidential), session=session)
 
 

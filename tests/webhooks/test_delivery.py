@@ -86,7 +86,7 @@ def test_one_signed_delivery_per_event(receiver, users, clock):
     clock.advance(minutes=5)
     with unit_of_work():
         services.assign(ticket, users["erik"], actor=users["erik"], now=clock.now())  # assign + open: one update
-        services.change_priority(ticket, impact=2, urgency=2, actor=users["erik"], now=clock.now())
+        services.change_priority(ticket, impact=1, urgency=2, actor=users["erik"], now=clock.now())
     clock.advance(minutes=5)
     with unit_of_work():
         services.change_status(ticket, Status.SOLVED, actor=users["erik"], now=clock.now())
@@ -94,6 +94,7 @@ def test_one_signed_delivery_per_event(receiver, users, clock):
     assert deliver_webhooks(clock) == 3
     kinds = [json.loads(body)["type"] for _, body in receiver.received]
     assert kinds == ["ticket.created", "ticket.updated", "ticket.solved"]
+    assert json.loads(receiver.received[1][1])["data"]["changes"] == ["assignee", "priority", "status"]
     for headers, body in receiver.received:
         assert verified(subscription, headers, body)
         assert json.loads(body)["data"]["number"] == ticket.id
