@@ -71,6 +71,9 @@ def test_writes_are_attributed_to_the_token_in_the_audit_log(client, users, cloc
     assert answer.status_code == 201
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "user_created"))
     assert entry.actor_id == users["admin"].id and entry.details["via"] == "api" and entry.details["token_id"]
+    write = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "api_write"))
+    assert write.details["method"] == "POST" and write.details["path"] == "/api/v1/users"
+    assert write.object_type == "api_token" and write.details["token_id"] == int(write.object_id)
     user_id = answer.get_json()["id"]
     off = client.post(f"/api/v1/users/{user_id}/deactivate", headers=factories.bearer(secret))
     assert off.status_code == 200 and off.get_json()["is_active"] is False
