@@ -56,20 +56,36 @@ def new_token(username):
     return secret
 
 
-def lookup_cost(secret, rounds=2000) -> dict:
-    """Microseconds for what authenticate() does per request: hash, index read, validity check."""
+def lookup_cost(secret, rounds=2000) -> tuple[dict, dict]:
+    """Microseconds per request for token authentication and, alike, for loading a session's user.
+
+    Each round starts with an empty session, as a request does (the benchmark's test client
+    keeps one session across requests, which hides the session user's load from page timings).
+    Token: SHA-256, the token row with its user in one query, the user's roles, the checks.
+    Session: Flask-Login's user loader (the user, their roles). The difference is what a token costs.
+    """
     from helpdesk.api.tokens import find_token
+    from helpdesk.auth.models import User
 
     now = SystemClock().now()
-    samples = []
+    user_id = find_token(secret).user_id
+    token_samples, session_samples = [], []
     for _ in range(rounds):
+        db.session.expunge_all()
         started = time.perf_counter()
         token = find_token(secret)
-        assert token is not None and token.is_valid(now)
-        samples.append(time.perf_counter() - started)
-        db.session.expire_all()  # every request starts without the row in the session
-    return {"median_us": statistics.median(samples) * 1e6,
-            "p95_us": statistics.quantiles(samples, n=20)[18] * 1e6}
+        assert token is not None and token.is_valid(now) and token.user.is_active and token.user.roles is not None
+        token_samples.append(time.perf_counter() - started)
+        db.session.expunge_all()
+        started = time.perf_counter()
+        user = db.session.get(User, user_id)
+        assert user.is_active and user.roles is not None
+        session_samples.append(time.perf_counter() - started)
+
+    def figures(samples):
+        return {"median_us": statistics.median(samples) * 1e6, "p95_us": statistics.quantiles(samples, n=20)[18] * 1e6}
+
+    return figures(token_samples), figures(session_samples)
 
 
 def measure(dataset, requests, warmup, max_load=2.0, max_wait=300) -> list[tuple]:
@@ -98,7 +114,9 @@ def measure(dataset, requests, warmup, max_load=2.0, max_wait=300) -> list[tuple
         times = time_rounds([(client, paths) for _, client, paths, _ in plan], requests=requests, warmup=warmup)
         for (label, _client, _paths, target), samples in zip(plan, times):
             rows.append((label, summary(samples), target))
-        rows.append(("Token lookup alone (hash + index read + checks)", lookup_cost(secret), None))
+        token_cost, session_cost = lookup_cost(secret)
+        rows.append(("Authentication alone: token (hash, token + user, roles, checks)", token_cost, None))
+        rows.append(("Authentication alone: session user (user, roles)", session_cost, None))
         rows.append((f"load average {before:.1f} → {load_average():.1f}", None, None))
         db.engine.dispose()
     return rows
@@ -128,13 +146,15 @@ def main(argv=None) -> int:
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--max-load", type=float, default=2.0, help="wait for this 1-minute load average first")
+    parser.add_argument("--max-wait", type=float, default=300, help="seconds to wait for it at most")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     results = {}
     for database in [d for d in args.databases.split(",") if d]:
         for size in [s for s in args.sizes.split(",") if s]:
             dataset = OwnDataSet(database, size)
             datasets.ensure(dataset, rebuild=False, log=lambda text: print(text, file=sys.stderr, flush=True))
-            results[database, size] = measure(dataset, args.requests, args.warmup)
+            results[database, size] = measure(dataset, args.requests, args.warmup, args.max_load, args.max_wait)
     print(markdown(results))
     return 0
 
