@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test lint bench translations messages clean
+.PHONY: install run test lint bench translations messages clean vendor
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,3 +44,11 @@ bench: install
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache test-artifacts
+
+# Refresh the committed Swagger UI copy (the wheel must work without node_modules) from the npm package.
+vendor:
+	npm install --no-audit --no-fund
+	mkdir -p static/vendor/swagger-ui
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+	   node_modules/swagger-ui-dist/swagger-ui-bundle.js.LICENSE.txt node_modules/swagger-ui-dist/LICENSE \
+	   node_modules/swagger-ui-dist/NOTICE static/vendor/swagger-ui/

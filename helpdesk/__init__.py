@@ -52,6 +52,7 @@ def create_app(test_config=None, *, clock=None):
 
     from . import models  # noqa: F401  (every table in the metadata)
     from .notifications import compose  # noqa: F401  (turns intents into outbox rows at commit)
+    from .webhooks import events  # noqa: F401  (turns ticket changes into webhook deliveries at commit)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(resource("migrations")), render_as_batch=True)
@@ -92,6 +93,12 @@ def create_app(test_config=None, *, clock=None):
         app.register_blueprint(bp)
     for bp in (suppliers_bp, effort_bp, availability_bp):  # the follow-up of issue 14
         app.register_blueprint(bp)
+
+    from . import api
+    from .webhooks.views import bp as webhooks_bp
+
+    api.init_app(app)
+    app.register_blueprint(webhooks_bp)
 
     from .cli import register
 

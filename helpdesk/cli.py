@@ -17,10 +17,11 @@ def register(app):
     from .reports.cli import report_group
     from .retention.cli import archive_group, retention_group
     from .tickets.cli import tickets_group
+    from .api.cli import api_token_group
 
     for command in (seed_demo_command, create_user_command, import_command, generate_command, tickets_group,
                     intake_command, intake_folder_command, intake_clean_html_command, lmtp_command, scheduler_command, sla_group,
-                    report_group, retention_group, archive_group, directory_group):
+                    report_group, retention_group, archive_group, directory_group, api_token_group):
         app.cli.add_command(command)
     from .suppliers.cli import suppliers_group
 

@@ -28,3 +28,5 @@ from .replies.models import CannedReply, SavedQueueView  # noqa: F401
 from .suppliers.models import Supplier, SupplierContract, SupplierEscalation, SupplierMessage  # noqa: F401
 from .effort.models import GroupRate, TimeEntry  # noqa: F401
 from .availability.models import AvailabilityTarget  # noqa: F401
+from .api.models import Alarm, ApiToken, IdempotencyKey  # noqa: F401
+from .webhooks.models import WebhookDelivery, WebhookSubscription  # noqa: F401

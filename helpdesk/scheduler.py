@@ -30,9 +30,11 @@ def job_table():
     from .security.jobs import security_deadlines
     from .sla.jobs import sla_alerts
     from .sla.jobs_refresh import refresh_open_tickets
+    from .webhooks.jobs import deliver_webhooks
 
     return [
         ("send_outbox", send_outbox, 15),
+        ("deliver_webhooks", deliver_webhooks, 15),
         ("fetch_mailboxes", fetch_mailboxes, 30),
         ("security_deadlines", security_deadlines, 120),
         ("sla_alerts", sla_alerts, 60),

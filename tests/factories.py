@@ -33,3 +33,16 @@ def ticket(requester, *, now, subject="Något fungerar inte", body="Beskrivning 
 
 def later(now, **kwargs):
     return now + timedelta(**kwargs)
+
+
+def api_token(user, *, now, scope="write", name="test"):
+    """A fresh API token for user; returns the secret to send as the bearer token."""
+    from helpdesk.api.tokens import create_token
+
+    _token, secret = create_token(user=user, name=name, scope=scope, expires_at=None, actor=user, now=now)
+    db.session.flush()
+    return secret
+
+
+def bearer(secret, **headers):
+    return {"Authorization": f"Bearer {secret}", **headers}

@@ -11,6 +11,7 @@ from ..errors import DomainError, InvalidField
 from ..extensions import db
 from ..tickets import services as tickets
 from ..tickets.models import Channel, TicketType
+from ..webhooks.events import emit_event
 from .clocks import deadlines
 from .models import (
     MSB_CATEGORIES, Art34Decision, GdprRisk, IncidentSystem, SecurityIncident, Submission, SubmissionKind,
@@ -39,6 +40,8 @@ def report_incident(*, reporter, subject, description, now, aware_at=None, syste
         incident.systems.append(IncidentSystem(system_id=system.id))
     db.session.flush()
     _log(incident, "registered", actor=reporter, now=now)
+    emit_event("security_incident.registered", {"ticket": ticket.id, "incident": incident.id}, now=now,
+               confidential=True)
     return incident
 
 
@@ -55,6 +58,8 @@ def raise_to_incident(ticket, *, actor, now) -> SecurityIncident:
         incident.systems.append(IncidentSystem(system_id=ticket.system_id))
     db.session.flush()
     _log(incident, "raised", actor=actor, now=now)
+    emit_event("security_incident.registered", {"ticket": ticket.id, "incident": incident.id}, now=now,
+               confidential=True)
     return incident
 
 

@@ -14,6 +14,7 @@ from ..org.models import GroupMember
 from ..routing.services import decide_group
 from ..sla.services import NO_DEADLINE, refresh_sla
 from ..suppliers.clocks import refresh_ticket as refresh_supplier_clocks
+from ..webhooks import events as webhook_events
 from . import attachments as files
 from .models import (
     OPEN_STATUSES, TRANSITIONS, Attachment, Channel, Message, MessageKind, Status,
@@ -42,6 +43,7 @@ def record_event(ticket, kind, *, actor, now, old=None, new=None, reason=None) -
         reason=reason if reason is None or isinstance(reason, str) else json.dumps(reason, ensure_ascii=False),
     )
     db.session.add(event)
+    webhook_events.note_ticket_change(ticket, kind, now=now, new=new)
     return event
 
 
