@@ -1,7 +1,7 @@
 """sla_refresh: requests to recompute open tickets' SLA times after calendar or service-level changes, with progress
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-05 04:40:00
 
 """
@@ -13,7 +13,7 @@ import helpdesk.database  # noqa: F401  (UTCDateTime in generated columns)
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

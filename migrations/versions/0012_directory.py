@@ -1,7 +1,7 @@
 """directory: sign-in methods and directory sync (session version, directory ids, role and membership origin, MFA, sync runs, group rules)
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0011
 Create Date: 2026-12-05 04:20:16.741477
 
 """
@@ -13,7 +13,7 @@ import helpdesk.database  # noqa: F401  (UTCDateTime in generated columns)
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0008'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """canned replies (svarsmallar) per support group or personal, agents' saved queue views, and the index of a group's tickets by priority
 
 Revision ID: 0013
-Revises: 0008
+Revises: 0012
 Create Date: 2026-12-05 04:40:00
 
 """
@@ -13,7 +13,7 @@ import helpdesk.database  # noqa: F401  (UTCDateTime in generated columns)
 
 # revision identifiers, used by Alembic.
 revision = '0013'
-down_revision = '0008'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

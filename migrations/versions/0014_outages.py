@@ -3,7 +3,7 @@ incidents with affected people and tickets, avoided reports, problem records, kn
 their search index (outside the ORM, as the ticket search)
 
 Revision ID: 0014
-Revises: 0008
+Revises: 0013
 Create Date: 2026-12-05 04:15:27.304947
 
 """
@@ -29,7 +29,7 @@ SEARCH_DDL = {
 
 # revision identifiers, used by Alembic.
 revision = '0014'
-down_revision = '0008'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """api tokens, webhooks and alarms
 
 Revision ID: 0015
-Revises: 0008
+Revises: 0014
 Create Date: 2026-12-05 04:22:45.359540
 
 """
@@ -15,7 +15,7 @@ import helpdesk.database  # noqa: F401  (UTCDateTime in generated columns)
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0008'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

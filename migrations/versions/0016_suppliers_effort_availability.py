@@ -1,7 +1,7 @@
 """suppliers (contracts, escalations, supplier messages), effort (time entries, group rates) and availability targets
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-05 04:17:13.126373
 
 """
@@ -13,7 +13,7 @@ import helpdesk.database  # noqa: F401  (UTCDateTime in generated columns)
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = '0014'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
