@@ -16,7 +16,7 @@ import re
 
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 # C0 controls but tab, LF and CR; DEL; C1 controls (NEL, U+0085, is a line break and handled below).
-_CONTROLS = "".join(chr(c) for c in (*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f,
+_CONTROLS = "".join(chr(c) for c in (*range(0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f,
                                       *range(0x80, 0x85), *range(0x86, 0xa0)))
 _DROP_MULTI = str.maketrans("", "", _CONTROLS + BIDI_CONTROLS)
 _LINE_BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")

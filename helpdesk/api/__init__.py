@@ -8,7 +8,7 @@ schemas and the routes, so the spec cannot drift from the code.
 
 import http
 
-from flask import current_app, request
+from flask import request
 from flask_limiter import Limiter
 from flask_smorest import Api as SmorestApi
 from flask_smorest.utils import prepare_response

@@ -6,7 +6,7 @@ import hashlib
 import os
 
 import sqlalchemy as sa
-from flask import abort, current_app, g, request, send_file
+from flask import abort, g, request, send_file
 from flask_smorest import abort as smorest_abort
 
 from ..audit.services import record

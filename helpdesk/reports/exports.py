@@ -5,6 +5,7 @@ seconds, shares in percent with a decimal point). Excel and PDF are for people:
 times in hours, Swedish labels, the definitions included.
 """
 
+import csv
 import io
 import json
 

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 
 import helpdesk.database  # noqa: F401  (UTCDateTime in generated columns)
 
-import helpdesk.database  # noqa: F401  (UTCDateTime in generated columns)
 
 
 # revision identifiers, used by Alembic.

@@ -31,7 +31,7 @@ def test_a_storm_of_1000_alarms_with_10_fingerprints_makes_10_tickets(client, cl
     headers = factories.bearer(service_account(clock))
     db.session.commit()
     before = db.session.scalar(sa.select(sa.func.max(Ticket.id)))
-    for batch in range(100):  # 100 webhook calls of 10 alarms each, within one minute
+    for _batch in range(100):  # 100 webhook calls of 10 alarms each, within one minute
         answer = client.post("/api/v1/alerts", headers=headers, json=alertmanager([alert(n) for n in range(10)]))
         assert answer.status_code == 200, answer.get_json()
     tickets = db.session.scalars(sa.select(Ticket).where(Ticket.id > before)).all()

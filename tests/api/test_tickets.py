@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from helpdesk.audit.models import AuditEntry
 from helpdesk.extensions import db
 from helpdesk.notifications.models import OutboundMessage
-from helpdesk.tickets.models import Channel, Message, Ticket, TicketType
+from helpdesk.tickets.models import Channel, Ticket, TicketType
 from tests import factories
 
 

@@ -61,7 +61,7 @@ def test_typical_ticket_with_one_submit(app, as_user, axe_source):
     erik.get_by_label("Handläggare").select_option(label="Erik Johansson")  # take it
     erik.get_by_label("Svarsmall").select_option(label="Kalendern åtgärdad")
     body = erik.get_by_label("Meddelande")
-    expect(body).to_have_value(re.compile(r"^Hej Anna .*E-post och kalender i ärende #%d\. /Erik Johansson$" % number))
+    expect(body).to_have_value(re.compile(rf"^Hej Anna .*E-post och kalender i ärende #{number}\. /Erik Johansson$"))
     expect(erik.get_by_label("Status", exact=True)).to_have_value("solved")  # the template's status
     erik.get_by_role("button", name="Uppdatera", exact=True).click()
 

@@ -1,8 +1,7 @@
 """Signing in with the municipality's account through a real OpenID provider, in Chromium; axe on the new pages."""
 
+from helpdesk.clock import SystemClock
 import re
-import time
-from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import expect
@@ -25,7 +24,7 @@ def provider(app, base_url, clock):
     saved, before = {key: app.config.get(key) for key in keys}, clock.now()
     app.config.update(provider.settings(OIDC_REDIRECT_URI=f"{base_url}/login/oidc/callback"),
                       AUTH_METHODS=["oidc", "local"], DIRECTORY_GROUP_RULES=RULES)
-    clock.set(datetime.fromtimestamp(int(time.time()), UTC))  # the provider's tokens carry the real time
+    clock.set(SystemClock().now().replace(microsecond=0))  # the provider's tokens carry the real time
     yield provider
     app.config.update(saved)
     clock.set(before)

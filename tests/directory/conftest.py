@@ -1,5 +1,6 @@
 """The test slapd (one per session) and the app configured for it."""
 
+from helpdesk.clock import SystemClock
 import os
 
 import pytest
@@ -39,12 +40,10 @@ def oidc_provider():
 @pytest.fixture
 def oidc(app, oidc_provider, clock):
     """The app signs in through the test provider, with the test's group rules; the clock at the real time."""
-    import time
-    from datetime import UTC, datetime
 
     saved = {key: app.config.get(key) for key in (*oidc_provider.settings(), "AUTH_METHODS", "DIRECTORY_GROUP_RULES")}
     app.config.update(oidc_provider.settings(), AUTH_METHODS=["oidc", "local"], DIRECTORY_GROUP_RULES=RULES)
     # The provider stamps its tokens with the machine's time; the app checks expiry against its own clock.
-    clock.set(datetime.fromtimestamp(int(time.time()), UTC))
+    clock.set(SystemClock().now().replace(microsecond=0))
     yield oidc_provider
     app.config.update(saved)

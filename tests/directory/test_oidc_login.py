@@ -1,6 +1,6 @@
 """Signing in through a real OpenID Connect provider (oidc-provider); every bad answer is refused, nobody touched."""
 
-import time
+from helpdesk.clock import SystemClock
 from urllib.parse import parse_qs, urlsplit
 
 import sqlalchemy as sa
@@ -176,9 +176,7 @@ def test_provider_going_down_between_redirect_and_callback(app, client, session)
     saved = {k: app.config.get(k) for k in (*provider.settings(), "AUTH_METHODS")}
     try:
         app.config.update(provider.settings(), AUTH_METHODS=["oidc", "local"])
-        from datetime import UTC, datetime
-
-        app.extensions["helpdesk.clock"].set(datetime.fromtimestamp(int(time.time()), UTC))
+        app.extensions["helpdesk.clock"].set(SystemClock().now().replace(microsecond=0))
         url = provider.sign_in(begin(client), "sofia", "sofia-lösen")
     finally:
         provider.stop()

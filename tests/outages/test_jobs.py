@@ -3,7 +3,6 @@
 from helpdesk.outages import services
 from helpdesk.outages.jobs import remind_major_incident_updates
 from helpdesk.scheduler import job_table
-from tests.outages.conftest import mails_to
 
 
 def test_reminder_after_the_interval_once_per_interval(app, notice, users, clock, session):

@@ -5,7 +5,6 @@ from helpdesk.outages import services
 from helpdesk.outages.report import month_section
 from helpdesk.reports.months import Month
 from helpdesk.reports.queries import everything_scope
-from tests import factories
 from tests.outages.conftest import SOCIAL
 
 

@@ -2,13 +2,11 @@
 
 import io
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-import sqlalchemy as sa
 
 from helpdesk.effort import services as effort
 from helpdesk.reports.exports import render
-from helpdesk.reports.months import Month
 from helpdesk.reports.queries import everything_scope
 from helpdesk.reports.report import monthly_report
 from tests import factories

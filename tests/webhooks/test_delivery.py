@@ -2,7 +2,6 @@
 
 import json
 import threading
-from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -13,7 +12,7 @@ from helpdesk.database import unit_of_work
 from helpdesk.extensions import db
 from helpdesk.notifications.models import OutboundMessage
 from helpdesk.tickets import services
-from helpdesk.tickets.models import Status, TicketType
+from helpdesk.tickets.models import Status
 from helpdesk.webhooks import services as webhooks
 from helpdesk.webhooks.jobs import deliver_webhooks
 from helpdesk.webhooks.models import DeliveryStatus, WebhookDelivery
