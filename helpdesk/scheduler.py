@@ -52,7 +52,10 @@ def job_table():
 
 # Functions in jobs modules that take only the clock but are not scheduled: run by hand, with the reason.
 # tests/test_scheduler_jobs.py fails for any such function in neither job_table() nor this list.
-MANUAL_JOBS: dict[str, str] = {}
+MANUAL_JOBS: dict[str, str] = {
+    "helpdesk.directory.jobs.sync_directory": "one sync with options (dry run, force), run by `helpdesk directory "
+                                              "sync`; the scheduler runs it through scheduled_sync",
+}
 
 
 def _minutes(setting, default) -> int:

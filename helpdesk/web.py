@@ -8,6 +8,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from .auth.permissions import Permission, can
+from .auth.routes import public
 from .extensions import db, login_manager
 
 CSP = (
@@ -57,6 +58,7 @@ def init_app(app):
         return user
 
     @app.route("/favicon.ico")
+    @public
     def favicon():
         """Browsers ask for /favicon.ico whatever the page names; answer with the icon."""
         from flask import send_from_directory

@@ -8,6 +8,7 @@ from ..extensions import csrf
 from . import limiter
 from .auth import SAFE_METHODS, audit_details, authenticate, rate_key
 from .problems import handle_http_exception
+from ..auth.routes import declare, public
 
 ERROR_CODES = (400, 401, 403, 404, 405, 406, 409, 412, 413, 415, 422, 428, 429, 500)
 
@@ -15,6 +16,8 @@ ERROR_CODES = (400, 401, 403, 404, 405, 406, 409, 412, 413, 415, 422, 428, 429, 
 def make_blueprint(name: str, description: str) -> Blueprint:
     """A flask-smorest blueprint that authenticates, limits and answers errors as problem+json."""
     blp = Blueprint(name, __name__, description=description)
+    # Public to the app-wide guard: authenticate() below checks the token (or session) of every request.
+    declare(blp, public)
     csrf.exempt(blp)  # tokens need none; authenticate() checks it for session writes
     blp.before_request(authenticate)
     blp.after_request(audit_write)

@@ -1,8 +1,10 @@
 """The generated OpenAPI document and the browsable documentation (Swagger UI, served locally)."""
 
 from flask import Blueprint, current_app, render_template
+from ..auth.routes import declare, public
 
 bp = Blueprint("api_docs", __name__)
+declare(bp, public)  # the API's description is no secret
 
 
 @bp.route("/api/v1/openapi.json")

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, time
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
+from ..forms import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -17,8 +17,10 @@ from ..forms import choices as as_choices
 from ..tickets.forms import EmptyForm
 from . import tokens
 from .models import ApiToken, Scope
+from ..auth.routes import declare, signed_in
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/settings/api-tokens")
+declare(bp, signed_in)
 
 SCOPE_LABELS = {Scope.READ: _l("Läsa"), Scope.WRITE: _l("Läsa och skriva"),
                 Scope.ADMIN: _l("Administrera (allt din roll tillåter)")}

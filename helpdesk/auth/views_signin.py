@@ -17,6 +17,7 @@ from .forms import MfaForm
 from .methods import SignInFailed, enabled
 from .methods.oidc import Provider
 from .models import User
+from .routes import public
 from .views import bp, landing, safe_next
 
 PENDING = "_mfa"  # user id, when and where to, between the password and the second factor
@@ -64,6 +65,7 @@ def _finish(user):
 
 
 @bp.route("/login/mfa", methods=["GET", "POST"])
+@public
 def mfa_verify():
     """The code from the authenticator app, or a recovery code."""
     user = _pending_user()
@@ -90,6 +92,7 @@ def mfa_verify():
 
 
 @bp.route("/login/mfa/setup", methods=["GET", "POST"])
+@public
 def mfa_setup():
     """First sign-in of an administrator: scan the QR code, prove it with a code, note the recovery codes."""
     user = _pending_user()
@@ -118,6 +121,7 @@ def _redirect_uri() -> str:
 
 
 @bp.route("/login/oidc")
+@public
 def oidc_start():
     """Off to the kommun's sign-in service.
 
@@ -139,6 +143,7 @@ def oidc_start():
 
 
 @bp.route("/login/oidc/callback")
+@public
 def oidc_callback():
     """The provider's answer: check it, create or update the user, sign in."""
     if "oidc" not in enabled():

@@ -15,8 +15,10 @@ from ..extensions import db
 from ..reports.months import InvalidMonth, Month, parse_month
 from ..reports.queries import report_scope
 from . import queries, services
+from ..auth.routes import declare, signed_in
 
 bp = Blueprint("availability", __name__)
+declare(bp, signed_in)  # each view's permission is checked by the blueprint's guard below
 
 
 @bp.before_request

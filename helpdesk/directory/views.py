@@ -5,7 +5,7 @@ import json
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
+from ..forms import FlaskForm
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import Length
 
@@ -19,8 +19,10 @@ from ..extensions import db
 from ..admin.labels import ROLE_LABELS
 from . import labels, queries, rules
 from .models import DirectorySync
+from ..auth.routes import declare, signed_in
 
 bp = Blueprint("directory", __name__)
+declare(bp, signed_in)  # each view's permission is checked by the blueprint's guard below
 PAGE_SIZE = 50
 
 

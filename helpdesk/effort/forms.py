@@ -1,7 +1,7 @@
 """Forms: logging time on a ticket and a group's hourly cost."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..forms import FlaskForm
 from wtforms import IntegerField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 

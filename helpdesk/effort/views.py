@@ -18,8 +18,10 @@ from ..tickets.loaders import get_ticket_or_404
 from . import exports, queries, services
 from .forms import RateForm, TimeForm
 from .models import GroupRate, TimeEntry
+from ..auth.routes import declare, signed_in
 
 bp = Blueprint("effort", __name__)
+declare(bp, signed_in)  # each view's permission is checked by the blueprint's guard below
 DIMENSIONS = ("department", "system", "organisation", "group", "type")
 
 

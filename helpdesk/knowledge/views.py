@@ -20,8 +20,10 @@ from .forms import ArticleForm, HelpedForm
 from .labels import AUDIENCE_LABELS, STATUS_LABELS
 from .models import KnowledgeArticle
 from .render import plain_text
+from ..auth.routes import declare, signed_in
 
 bp = Blueprint("knowledge", __name__)
+declare(bp, signed_in)  # editors' pages check KB_EDIT; articles by audience in the queries
 
 
 @bp.before_request

@@ -1,7 +1,7 @@
 """Forms of the outage pages."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..forms import FlaskForm
 from wtforms import (
     BooleanField, DateTimeLocalField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField,
     StringField, SubmitField, TextAreaField,

@@ -21,8 +21,10 @@ from . import feed, queries, services
 from .forms import EditNoticeForm, LinkTicketForm, MeTooForm, NoticeForm, ResolveForm, SubscribeForm, UpdateForm
 from .labels import EXTENT_LABELS, KIND_LABELS, SOURCE_LABELS
 from .models import NoticeKind, OutageNotice
+from ..auth import routes as access
 
 bp = Blueprint("outages", __name__)
+access.declare(bp, access.signed_in)  # publishers' pages check OUTAGE_PUBLISH themselves
 
 
 @bp.app_context_processor
@@ -288,6 +290,7 @@ def major_solve(number):
 
 
 status_bp = Blueprint("status", __name__)
+access.declare(status_bp, access.public)  # readable without signing in only when STATUS_PAGE_PUBLIC; the views check
 
 
 @status_bp.route("/status")

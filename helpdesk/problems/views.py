@@ -19,8 +19,10 @@ from . import queries, services
 from .forms import LinkIncidentForm, ProblemForm
 from .labels import STATUS_LABELS
 from .models import Problem
+from ..auth.routes import declare, requires
 
 bp = Blueprint("problems", __name__)
+declare(bp, requires(Permission.PROBLEM_MANAGE))
 
 
 @bp.before_request

@@ -18,8 +18,10 @@ from ..tickets.labels import STATUS_LABELS
 from . import services
 from .forms import CannedReplyForm
 from .models import CannedReply
+from ..auth.routes import declare, requires
 
 bp = Blueprint("replies", __name__, url_prefix="/replies")
+declare(bp, requires(Permission.REPLIES_MANAGE))
 
 
 @bp.before_request

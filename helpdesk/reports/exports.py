@@ -235,7 +235,13 @@ def to_excel_csv(report, *, scope_text="") -> bytes:
     sections = {"total": _("Totalt"), "breakdown": _("Fördelning"), "trend": _("Tolv månader"),
                 "channel": _("Kanal"), "arrivals": _("Inkommande per timme"), "reason": _("Orsak till överskridande")}
     for row in records(report):
-        figure = FIGURES[row["figure"]]
+        figure = FIGURES.get(row["figure"])
+        if figure is None:  # the follow-up sections (availability, suppliers, effort) carry their own unit
+            value = row["value"]
+            shown = _comma(value, 2) if isinstance(value, float) else str(value)
+            writer.writerow([sections.get(row["section"], row["section"]), row["month"], row["dimension"],
+                             row["label"], row["figure"], shown, "", row["unit"]])
+            continue
         value = report_value(report, row)
         shown, hours = _swedish(figure, value)
         writer.writerow([sections.get(row["section"], row["section"]), row["month"],

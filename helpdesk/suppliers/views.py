@@ -20,8 +20,10 @@ from ..tickets.loaders import get_ticket_or_404
 from . import clocks, queries, services
 from .forms import CaseNumberForm, ContractForm, EscalateForm, ResolvedForm, SupplierForm, SupplierMessageForm
 from .models import Supplier, SupplierContract, SupplierEscalation, SupplierMessage
+from ..auth.routes import declare, signed_in
 
 bp = Blueprint("suppliers", __name__)
+declare(bp, signed_in)  # each view's permission is checked by the blueprint's guard below
 
 
 @bp.before_request

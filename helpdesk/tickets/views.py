@@ -273,15 +273,16 @@ def save_queue_view():
 
 
 @bp.route("/queue/views/<int:view_id>/delete", methods=["POST"])
+@requires(Permission.QUEUE_VIEW)
 def delete_queue_view(view_id):
+    """Remove one of the agent's own saved views; anyone else's, or none, is 404."""
     from . import queue_tools
 
-    if not can(current_user, Permission.QUEUE_VIEW):
-        abort(403)
     if EmptyForm().validate_on_submit():
         with unit_of_work():
-            if queue_tools.delete_view(current_user, view_id):
-                flash(_("Vyn är borttagen."), "success")
+            if not queue_tools.delete_view(current_user, view_id):
+                abort(404)
+        flash(_("Vyn är borttagen."), "success")
     return redirect(url_for("tickets.queue"))
 
 

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
+from ..forms import FlaskForm
 from wtforms import BooleanField, SelectMultipleField, StringField, URLField, widgets
 from wtforms.validators import DataRequired, Length
 
@@ -17,8 +17,10 @@ from ..forms import choices as as_choices
 from ..tickets.forms import EmptyForm
 from . import services
 from .models import WebhookDelivery, WebhookSubscription
+from ..auth.routes import declare, requires
 
 bp = Blueprint("webhooks", __name__, url_prefix="/admin/webhooks")
+declare(bp, requires(Permission.ADMIN_MANAGE))
 
 EVENT_LABELS = {
     "ticket.created": _l("Ärende skapat"), "ticket.updated": _l("Ärende ändrat"), "ticket.solved": _l("Ärende löst"),

@@ -64,7 +64,7 @@ def test_code_signs_in_once_and_a_wrong_one_is_refused(client, clock, mfa_on, se
     wrong = post(client, "/login/mfa", {"code": "000000"})
     assert wrong.status_code == 400 and "Koden stämmer inte" in wrong.get_data(as_text=True)
     code = pyotp.TOTP(secret).at(int(clock.now().timestamp()))
-    assert post(client, "/login/mfa", {"code": code}).location == "/"
+    assert post(client, "/login/mfa", {"code": code}).location == "/queue"  # an administrator: staff start in the queue
     post(client, "/logout", {})
     post(client, "/login", {"username": "admin", "password": "demo"})
     replay = post(client, "/login/mfa", {"code": code})  # the same code again within its 30 seconds
@@ -75,7 +75,7 @@ def test_recovery_code_works_once(client, clock, mfa_on, session):
     _secret, codes = enrol(client, clock)
     post(client, "/logout", {})
     post(client, "/login", {"username": "admin", "password": "demo"})
-    assert post(client, "/login/mfa", {"code": codes[0].upper()}).location == "/"
+    assert post(client, "/login/mfa", {"code": codes[0].upper()}).location == "/queue"
     post(client, "/logout", {})
     post(client, "/login", {"username": "admin", "password": "demo"})
     assert post(client, "/login/mfa", {"code": codes[0]}).status_code == 400

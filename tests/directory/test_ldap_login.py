@@ -29,7 +29,7 @@ def user_count(session):
 def test_directory_only_employee_signs_in_lands_on_start_page_and_reports_a_fault(client, ldap, session):
     assert user(session, "kerstin") is None
     response = login(client, "kerstin")
-    assert response.status_code == 302 and response.location == "/"
+    assert response.status_code == 302 and response.location == "/queue"  # an agent: staff start in the queue
     kerstin = user(session, "kerstin")
     assert kerstin.full_name == "Kerstin Ström" and kerstin.email == "kerstin@exempelby.se"
     assert kerstin.department.name == "Kommunledningskontoret" and kerstin.auth_source == "ldap"
@@ -111,7 +111,7 @@ def test_server_down_refuses_directory_users_but_local_break_glass_login_works(a
     # Not the person's fault: the outage does not count towards the lockout.
     assert not session.scalar(sa.select(LoginAttempt).where(LoginAttempt.username == "linnea"))
     response = login(client, "admin", "demo")
-    assert response.status_code == 302 and response.location == "/"
+    assert response.status_code == 302 and response.location == "/queue"  # staff start in the queue
 
 
 def test_local_wrong_password_during_an_outage_still_counts(app, client, ldap, session):

@@ -49,7 +49,7 @@ def test_employee_signs_in_through_the_provider_and_lands_on_the_start_page(clie
     query = parse_qs(urlsplit(authorize).query)
     assert query["code_challenge_method"] == ["S256"] and query["nonce"] and query["state"]
     response = callback(client, oidc.sign_in(authorize, "sofia", "sofia-lösen"))
-    assert response.status_code == 302 and response.location == "/"
+    assert response.status_code == 302 and response.location == "/queue"  # an agent: staff start in the queue
     sofia = user(session, "sofia.berglund")
     assert sofia.full_name == "Sofia Berglund" and sofia.auth_source == "oidc"
     assert sofia.department.name == "Socialförvaltningen" and sofia.roles == {Role.AGENT}
@@ -85,7 +85,7 @@ def test_replayed_code_is_refused(client, oidc, session):
     with client.session_transaction() as stored:
         pending = dict(stored)  # what the session holds for this sign-in
     url = oidc.sign_in(authorize, "sofia", "sofia-lösen")
-    assert callback(client, url).location == "/"
+    assert callback(client, url).location == "/queue"
     g.pop("_login_user", None)
     client.post("/logout")
     with client.session_transaction() as stored:
@@ -156,11 +156,11 @@ def test_unsigned_id_token_is_refused(app, oidc, clock):
 
 
 def test_provider_key_rotation_is_followed(client, oidc, session):
-    assert callback(client, oidc.sign_in(begin(client), "sofia", "sofia-lösen")).location == "/"
+    assert callback(client, oidc.sign_in(begin(client), "sofia", "sofia-lösen")).location == "/queue"
     g.pop("_login_user", None)
     client.post("/logout")
     oidc.rotate()  # the app still holds the old key; the new token names a key it has not seen
-    assert callback(client, oidc.sign_in(begin(client), "sofia", "sofia-lösen")).location == "/"
+    assert callback(client, oidc.sign_in(begin(client), "sofia", "sofia-lösen")).location == "/queue"
 
 
 def test_provider_down_is_a_clear_message(app, client, oidc, session):
