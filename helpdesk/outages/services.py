@@ -16,6 +16,7 @@ from ..extensions import db
 from ..tickets import services as tickets
 from ..tickets.models import OPEN_STATUSES, Status, Ticket, TicketParticipant, TicketType
 from . import mail
+from ..webhooks.events import emit_event
 from .models import (
     AffectedSource, DeflectionKind, Extent, MajorIncident, MajorIncidentPerson, MajorIncidentTicket, NoticeKind,
     OutageNotice, OutageNoticeSystem, OutageSubscription, OutageUpdate, ReportDeflection, UpdateKind,
@@ -61,7 +62,18 @@ def publish_notice(*, title, systems, all_systems=False, kind=NoticeKind.UNPLANN
     db.session.add(update)
     db.session.flush()
     mail.mail_update(update, subscribers(notice), notice=notice, major_ticket=major_ticket, now=now)
+    emit_event("outage.published", _notice_payload(notice), now=now)
     return notice
+
+
+def _notice_payload(notice) -> dict:
+    """What a webhook subscriber is told about a notice: public facts, as on the status page."""
+    return {"notice": notice.id, "title": notice.title, "kind": str(notice.kind), "extent": str(notice.extent),
+            "all_systems": notice.all_systems,
+            "systems": [] if notice.all_systems else sorted(s.system_id for s in db.session.scalars(
+                sa.select(OutageNoticeSystem).where(OutageNoticeSystem.notice_id == notice.id))),
+            "starts_at": notice.starts_at, "expected_end_at": notice.expected_end_at, "ended_at": notice.ended_at,
+            "major_incident": notice.major_incident_ticket_id}
 
 
 def edit_notice(notice, *, title, extent, works_text, broken_text, expected_end_at, actor, now) -> None:
@@ -136,6 +148,8 @@ def post_update(*, body, actor, now, notice=None, major_ticket=None) -> OutageUp
     db.session.flush()
     mail.mail_update(update, _audience(notice, major_ticket.id if major_ticket else None),
                      notice=notice, major_ticket=major_ticket, now=now)
+    if notice is not None:
+        emit_event("outage.updated", {**_notice_payload(notice), "update": body}, now=now)
     return update
 
 
@@ -162,6 +176,7 @@ def _end(notice, resolution, now) -> None:
     notice.ended_at = max(now, notice.starts_at)
     notice.resolution = resolution
     notice.updated_at = now
+    emit_event("outage.updated", {**_notice_payload(notice), "resolution": resolution}, now=now)
 
 
 def declare_major_incident(ticket, *, actor, now) -> MajorIncident:
@@ -181,6 +196,8 @@ def declare_major_incident(ticket, *, actor, now) -> MajorIncident:
     db.session.add(major)
     tickets.record_event(ticket, "outage:major", actor=actor, now=now)
     db.session.flush()
+    emit_event("major_incident.declared", {"ticket": ticket.id, "subject": ticket.subject,
+                                           "system": ticket.system_id}, now=now)
     if ticket.requester_id != actor.id:  # a ticket opened for a notice is the agent's, not a victim's
         _add_person(major, ticket.requester, source=AffectedSource.TICKET, now=now)
     return major

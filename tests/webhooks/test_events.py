@@ -65,3 +65,29 @@ def test_emit_event_for_other_domains(app, session, users, clock):
         assert emit_event("outage.published", {"id": 7, "title": "E-post ligger nere"}, now=clock.now()) == 1
         assert emit_event("outage.updated", {"id": 7}, now=clock.now()) == 0
     assert sent(session) == [("outage.published", {"id": 7, "title": "E-post ligger nere"})]
+
+
+def test_outage_notices_and_major_incidents_reach_subscribers(app, session, users, clock):
+    from helpdesk.outages import services as outages
+
+    app.config.update(WEBHOOK_ALLOWED_HOSTS=("localhost",), WEBHOOK_ALLOW_PRIVATE=True)
+    try:
+        with unit_of_work():
+            webhooks.create_subscription({"name": "Teams", "url": "http://localhost:9/hook",
+                                          "events": ["outage.published", "outage.updated",
+                                                     "major_incident.declared"]},
+                                         actor=users["admin"], now=clock.now())
+    finally:
+        app.config.update(WEBHOOK_ALLOWED_HOSTS=(), WEBHOOK_ALLOW_PRIVATE=False)
+    system = factories.system("Lönesystem")
+    notice = outages.publish_notice(title="Lönesystemet ligger nere", systems=[system], starts_at=clock.now(),
+                                    broken_text="Det går inte att logga in.", actor=users["sara"], now=clock.now())
+    outages.post_update(notice=notice, body="Leverantören felsöker.", actor=users["sara"], now=clock.now())
+    outages.close_notice(notice, resolution="Servern är omstartad.", actor=users["sara"], now=clock.now())
+    events = [(event, data.get("notice"), data.get("ticket")) for event, data in sent(session)]
+    major = notice.major_incident_ticket_id
+    assert events[0] == ("major_incident.declared", None, major)
+    assert events[1] == ("outage.published", notice.id, None)
+    assert [e for e, _n, _t in events[2:]] == ["outage.updated", "outage.updated"]
+    published = sent(session)[1][1]
+    assert published["systems"] == [system.id] and published["title"] == "Lönesystemet ligger nere"
