@@ -28,14 +28,6 @@ from .measure import load_average, login, summary, time_rounds, wait_for_quiet
 from .scenarios import PAGE_TARGET_MS, PASSWORD, _sample_ids, bench_app
 
 
-class OwnDataSet(datasets.DataSet):
-    """The data sets of this branch's runs: PostgreSQL databases of their own on the shared server."""
-
-    @property
-    def name(self) -> str:
-        return f"helpdesk_bench_api_{self.size}"
-
-
 class TokenClient:
     """A test client that sends the bearer token with every request."""
 
@@ -152,7 +144,7 @@ def main(argv=None) -> int:
     results = {}
     for database in [d for d in args.databases.split(",") if d]:
         for size in [s for s in args.sizes.split(",") if s]:
-            dataset = OwnDataSet(database, size)
+            dataset = datasets.DataSet(database, size)
             datasets.ensure(dataset, rebuild=False, log=lambda text: print(text, file=sys.stderr, flush=True))
             results[database, size] = measure(dataset, args.requests, args.warmup, args.max_load, args.max_wait)
     print(markdown(results))
