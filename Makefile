@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test lint bench translations messages clean vendor
+.PHONY: install run test lint bench bench-peer bench-region translations messages clean vendor
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,14 @@ lint: $(STAMP)
 
 bench: install
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+# Side by side with django-helpdesk 2.6.1 (installed into bench-data/peer-venv from PyPI).
+bench-peer: install
+	$(BIN)/python -m benchmarks.peer $(BENCH_ARGS)
+
+# A shared regional desk on PostgreSQL under load (gunicorn, LMTP, two schedulers), loopback only.
+bench-region: install
+	$(BIN)/python -m benchmarks.region $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache test-artifacts
