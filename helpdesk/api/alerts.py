@@ -13,6 +13,7 @@ from flask import current_app, g
 from flask_smorest import abort as smorest_abort
 from sqlalchemy.exc import IntegrityError
 
+from ..auth.permissions import Permission, can
 from ..catalogue.models import System
 from ..clock import utcnow
 from ..database import unit_of_work
@@ -81,6 +82,8 @@ def handle(alarm: dict, *, actor, now) -> dict:
     """Open, count, note or solve for one alarm; flushes."""
     row = db.session.scalar(sa.select(Alarm).where(Alarm.fingerprint == alarm["fingerprint"]))
     ticket = db.session.get(Ticket, row.ticket_id) if row else None
+    if ticket is not None and not can(actor, Permission.TICKET_VIEW, ticket):
+        ticket = None  # moved out of the sender's reach (another group, confidential): never touched through here
     if alarm["status"] == "resolved":
         if ticket is None:
             return {"fingerprint": alarm["fingerprint"], "ticket": 0, "action": "ignored"}
@@ -121,6 +124,8 @@ def handle(alarm: dict, *, actor, now) -> dict:
 def receive(data):
     """Alertmanager's webhook body ({"alerts": [...]}) or {system, severity, summary, fingerprint, status}."""
     require_scope("write")
+    if not can(g.api_user, Permission.QUEUE_VIEW):  # monitoring posts as a staff or service account, never an employee
+        smorest_abort(403, message="Larm tas bara emot från servicedeskens konton.")
     alarms = normalised(data)
     for attempt in (1, 2):  # a concurrent first alarm of the same fingerprint wins the unique key: retry once
         try:

@@ -17,6 +17,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..org.models import Department, Organisation, SupportGroup
 from ..web import client_address
+from ..auth.lifecycle import deactivate
 from . import schemas, tokens
 from .auth import audit_details, require_scope
 from .blueprint import make_blueprint
@@ -111,9 +112,9 @@ def deactivate_user(user_id):
     if user.id == g.api_user.id:
         smorest_abort(422, errors=[{"field": "user_id", "message": "Du kan inte inaktivera dig själv."}])
     if user.is_active:
-        with unit_of_work():
-            user.is_active = False
-            record("user_deactivated", actor=g.api_user, now=utcnow(), object_type="user", object_id=user.id,
+        with unit_of_work():  # as from the admin pages and the sync: sessions end, removal tasks open
+            deactivate(user, reason="api", source="api", actor=g.api_user, now=utcnow())
+            record("user_deactivated_api", actor=g.api_user, now=utcnow(), object_type="user", object_id=user.id,
                    address=client_address(), **audit_details())
     return user
 

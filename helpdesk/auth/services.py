@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from ..audit.services import record
 from ..errors import DomainError
 from ..extensions import db
-from . import throttle
+from . import mfa, throttle
 from .methods import DirectoryUnavailable, SignInFailed, check_password
 from .models import Role, User, UserRole
 from .throttle import LoginRefused, LoginThrottled  # noqa: F401  (the login view's errors)
@@ -43,7 +43,10 @@ def authenticate(username: str, password: str, *, address: str, now) -> User:
     except SignInFailed as error:
         user, refusal = None, error.message
     ok = user is not None
-    throttle.note(username, address, now=now, success=ok)
+    if not (ok and mfa.required(user)):
+        # A right password where a second factor follows is not a success yet: counting it would reset
+        # the failures, and wrong codes could then be tried forever (mfa_verify notes the outcome).
+        throttle.note(username, address, now=now, success=ok)
     if not ok:
         record("login_failed", actor=None, now=now, address=address, username=username)
         raise LoginRefused(refusal)

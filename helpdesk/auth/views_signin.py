@@ -105,13 +105,21 @@ def mfa_setup():
     uri = mfa.provisioning_uri(user, pending["secret"])
     form = MfaForm()
     if form.validate_on_submit():
+        now, address = utcnow(), client_address()
         with unit_of_work():
-            codes = mfa.enrol(user, pending["secret"], form.code.data, now=utcnow())
+            try:
+                throttle.check(user.username, address, now=now, method="mfa")
+            except throttle.LoginThrottled as error:
+                codes, refusal = None, error.message
+            else:
+                codes = mfa.enrol(user, pending["secret"], form.code.data, now=now)
+                refusal = _("Koden stämmer inte. Kontrollera att telefonens klocka går rätt och försök igen.")
+                throttle.note(user.username, address, now=now, success=bool(codes))
         if codes:
             target = pending["next"]
             sessions.start(user, now=utcnow())
             return render_template("auth/mfa_codes.html", codes=codes, next=safe_next(target))
-        form.code.errors.append(_("Koden stämmer inte. Kontrollera att telefonens klocka går rätt och försök igen."))
+        form.code.errors.append(refusal)
     return render_template("auth/mfa_setup.html", form=form, qr=mfa.qr_data_uri(uri), secret=pending["secret"]), \
         400 if form.errors else 200
 

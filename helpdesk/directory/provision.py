@@ -72,6 +72,11 @@ class Provisioner:
         if not identity.username:
             return None, "conflict", {"reason": "no username"}
         user = self.find(identity)
+        if user is not None and user.directory_id is None and _break_glass(user):
+            # A local administrator or security officer is the way in when the directory fails; a
+            # directory entry with the same name or address must not take it over (nor drop its MFA).
+            return None, "conflict", {"reason": _("%(u)s är ett lokalt konto med administratörsbehörighet och "
+                                                  "kopplas inte till katalogen", u=user.username)}
         if user is None:
             if self._taken(User.username, identity.username, self.by_username, None):
                 return None, "conflict", {"reason": _("användarnamnet %(u)s hör till ett annat katalogkonto",
@@ -154,6 +159,14 @@ class Provisioner:
             names = {g.id: g.name for g in self.groups.values()}
             changes["support_groups"] = {"added": sorted(names[m.group_id] for m in added),
                                          "removed": sorted(names[m.group_id] for m in removed)}
+
+
+PRIVILEGED = {"admin", "security_officer"}
+
+
+def _break_glass(user) -> bool:
+    """A local account whose roles could run the desk: it stays local (an administrator may link it)."""
+    return user.auth_source == "local" and bool(PRIVILEGED & {str(r) for r in user.roles})
 
 
 def sign_in(identity: Identity, *, now) -> User:

@@ -11,7 +11,7 @@ from tests import factories
 
 def service_account(clock):
     user = create_user(username="prometheus", full_name="Övervakning (Prometheus)", email="prometheus@exempelby.se",
-                       actor=None, now=clock.now())
+                       roles=["agent"], actor=None, now=clock.now())
     return factories.api_token(user, now=clock.now(), scope="write", name="alertmanager")
 
 
@@ -77,3 +77,14 @@ def test_a_read_token_cannot_raise_alarms(client, users, clock):
     answer = client.post("/api/v1/alerts", headers=factories.bearer(secret),
                          json={"fingerprint": "a", "summary": "b"})
     assert answer.status_code == 403
+
+
+def test_an_employee_token_cannot_raise_or_touch_alarms(client, users, clock):
+    from helpdesk.extensions import db
+
+    secret = factories.api_token(users["anna"], now=clock.now(), scope="write")
+    db.session.commit()
+    answer = client.post("/api/v1/alerts", headers=factories.bearer(secret),
+                         json={"system": "Lönesystem", "severity": "critical", "summary": "Nere", "fingerprint": "x1"})
+    assert answer.status_code == 403
+    assert answer.headers["Content-Type"] == "application/problem+json"

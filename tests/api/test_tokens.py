@@ -142,3 +142,15 @@ def test_docs_and_spec_are_served_under_the_csp(client):
     asset = client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js")
     assert asset.status_code == 200
     asset.close()
+
+
+def test_deactivation_through_the_api_ends_sessions_and_opens_the_removal_work(client, users, clock):
+    """As on the admin pages: the account's sessions end (its version moves) and the deactivation is recorded."""
+    secret = factories.api_token(users["admin"], now=clock.now(), scope="admin")
+    before = users["fatima"].session_version or 0
+    db.session.commit()
+    off = client.post(f"/api/v1/users/{users['fatima'].id}/deactivate", headers=factories.bearer(secret))
+    assert off.status_code == 200
+    db.session.refresh(users["fatima"])
+    assert (users["fatima"].session_version or 0) > before
+    assert users["fatima"].deactivated_at is not None and users["fatima"].deactivation_source == "api"

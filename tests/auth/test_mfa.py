@@ -109,3 +109,17 @@ def test_administrator_resets_a_lost_second_factor(client, clock, users, mfa_on,
     session.refresh(users["admin"])
     assert users["admin"].mfa_secret is None
     assert not session.scalars(sa.select(RecoveryCode).where(RecoveryCode.user_id == users["admin"].id)).all()
+
+
+def test_signing_in_with_the_password_again_does_not_reset_the_count_of_wrong_codes(client, clock, mfa_on, session):
+    """Someone holding the password must not get fresh free guesses at the code by signing in again."""
+    enrol(client, clock)
+    post(client, "/logout", {})
+    clock.advance(seconds=60)
+    post(client, "/login", {"username": "admin", "password": "demo"})
+    for _guess in range(4):
+        post(client, "/login/mfa", {"code": "000000"})
+    clock.advance(seconds=1)
+    # The right password again: still inside the delay the wrong codes earned, so not even checked.
+    again = post(client, "/login", {"username": "admin", "password": "demo"})
+    assert again.status_code == 429 and "För många misslyckade inloggningar" in again.get_data(as_text=True)
