@@ -62,8 +62,15 @@ def publish_notice(*, title, systems, all_systems=False, kind=NoticeKind.UNPLANN
     db.session.add(update)
     db.session.flush()
     mail.mail_update(update, subscribers(notice), notice=notice, major_ticket=major_ticket, now=now)
-    emit_event("outage.published", _notice_payload(notice), now=now)
+    _emit_notice("outage.published", notice, now)
     return notice
+
+
+def _emit_notice(event_type, notice, now, **extra) -> None:
+    """An outage webhook; confidential (only to subscriptions allowed for it) once its major incident is."""
+    major = notice.major_incident_ticket if notice.major_incident_ticket_id else None
+    emit_event(event_type, {**_notice_payload(notice), **extra}, now=now,
+               confidential=bool(major is not None and major.is_confidential))
 
 
 def _notice_payload(notice) -> dict:
@@ -149,7 +156,7 @@ def post_update(*, body, actor, now, notice=None, major_ticket=None) -> OutageUp
     mail.mail_update(update, _audience(notice, major_ticket.id if major_ticket else None),
                      notice=notice, major_ticket=major_ticket, now=now)
     if notice is not None:
-        emit_event("outage.updated", {**_notice_payload(notice), "update": body}, now=now)
+        _emit_notice("outage.updated", notice, now, update=body)
     return update
 
 
@@ -176,16 +183,16 @@ def _end(notice, resolution, now) -> None:
     notice.ended_at = max(now, notice.starts_at)
     notice.resolution = resolution
     notice.updated_at = now
-    emit_event("outage.updated", {**_notice_payload(notice), "resolution": resolution}, now=now)
+    _emit_notice("outage.updated", notice, now, resolution=resolution)
 
 
 def declare_major_incident(ticket, *, actor, now) -> MajorIncident:
     """Flag a ticket as a major incident; its requester is the first affected person."""
+    if ticket.type == TicketType.SECURITY_INCIDENT or ticket.is_confidential:
+        raise DomainError(_("Ett konfidentiellt ärende kan inte bli en storstörning."))
     major = db.session.get(MajorIncident, ticket.id)
     if major is not None:
         return major
-    if ticket.type == TicketType.SECURITY_INCIDENT or ticket.is_confidential:
-        raise DomainError(_("Ett konfidentiellt ärende kan inte bli en storstörning."))
     if ticket.merged_into_id:
         raise DomainError(_("Ärendet är sammanfogat med #%(n)s.", n=ticket.merged_into_id))
     under = db.session.scalar(sa.select(MajorIncidentTicket.ticket_id).where(MajorIncidentTicket.ticket_id == ticket.id))

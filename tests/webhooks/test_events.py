@@ -91,3 +91,21 @@ def test_outage_notices_and_major_incidents_reach_subscribers(app, session, user
     assert [e for e, _n, _t in events[2:]] == ["outage.updated", "outage.updated"]
     published = sent(session)[1][1]
     assert published["systems"] == [system.id] and published["title"] == "Lönesystemet ligger nere"
+
+
+def test_outage_updates_stop_reaching_ordinary_subscribers_once_the_major_incident_is_confidential(
+        app, session, users, clock):
+    from helpdesk.outages import services as outages
+
+    app.config.update(WEBHOOK_ALLOWED_HOSTS=("localhost",), WEBHOOK_ALLOW_PRIVATE=True)
+    try:
+        with unit_of_work():
+            webhooks.create_subscription({"name": "Teams", "url": "http://localhost:9/hook",
+                                          "events": ["outage.updated"]}, actor=users["admin"], now=clock.now())
+    finally:
+        app.config.update(WEBHOOK_ALLOWED_HOSTS=(), WEBHOOK_ALLOW_PRIVATE=False)
+    notice = outages.publish_notice(title="Konstigt beteende i Lönesystemet", systems=[factories.system("Lönesystem")],
+                                    starts_at=clock.now(), actor=users["sara"], now=clock.now())
+    notice.major_incident_ticket.is_confidential = True  # it turned out to be an attack
+    outages.post_update(notice=notice, body="Vi utreder.", actor=users["sara"], now=clock.now())
+    assert sent(session) == []
