@@ -32,6 +32,8 @@ def parse(argv):
     parser.add_argument("--rebuild", action="store_true", help="regenerate the data sets even if present")
     parser.add_argument("--only", default="", help="comma-separated measurement keys (default: all)")
     parser.add_argument("--report-only", action="store_true", help="just rewrite BENCHMARKS.md from stored results")
+    parser.add_argument("--no-render", action="store_true",
+                        help="measure and store, print the figures, leave BENCHMARKS.md as it is")
     parser.add_argument("--max-load", type=float, default=1.5,
                         help="wait for the 1-minute load average to fall to this before measuring (default 1.5)")
     parser.add_argument("--max-wait", type=float, default=1200, help="seconds to wait for that at most (default 1200)")
@@ -79,6 +81,8 @@ def main(argv=None) -> int:
                 info = datasets.ensure(dataset, rebuild=args.rebuild, log=log)
                 log(f"{database} {size}: {info['generate_output']}; measuring …")
                 measure(dataset, args, today)
+    if args.no_render:
+        return 0
     text = report.render(machine.describe(datasets.DATA), today)
     (datasets.ROOT / "BENCHMARKS.md").write_text(text)
     log(f"wrote {datasets.ROOT / 'BENCHMARKS.md'}")
