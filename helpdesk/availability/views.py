@@ -1,49 +1,36 @@
 """Availability pages: the month per system with the outages behind it, and the agreed levels."""
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from ..auth.permissions import Permission, can
+from ..auth.permissions import Permission
 from ..catalogue.labels import TIER_LABELS
 from ..catalogue.models import SERVICE_TIERS, System
 from ..clock import utcnow
 from ..database import unit_of_work
 from ..errors import InvalidField
 from ..extensions import db
-from ..reports.months import InvalidMonth, Month, parse_month
+from ..reports.months import Month, parse_month
 from ..reports.queries import report_scope
 from . import queries, services
-from ..auth.routes import declare, signed_in
+from ..auth.routes import declare, requires, signed_in
 
 bp = Blueprint("availability", __name__)
-declare(bp, signed_in)  # each view's permission is checked by the blueprint's guard below
+declare(bp, signed_in)  # routes without their own declaration check the object they load
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Every availability page needs a signed-in user; each route checks its permission."""
-
-
-def require(permission):
-    if not can(current_user, permission):
-        abort(403)
 
 
 def _month(text):
-    try:
-        return parse_month(text, now=utcnow())
-    except InvalidMonth as error:
-        abort(Response(render_template("error.html", code=400, title=_("Ogiltig månad"), text=error.message),
-                       status=400))
+    return parse_month(text, now=utcnow())  # InvalidMonth: 400, reports.views.invalid_month
 
 
 @bp.route("/reports/availability/<month>")
+@requires(Permission.REPORT_VIEW)
 def month_page(month):
     """Measured availability per followed system against its agreed level, with the trend."""
-    require(Permission.REPORT_VIEW)
     month, now = _month(month), utcnow()
     rows = queries.month_availability(report_scope(current_user), month, now)
     return render_template("availability/month.html", month=month, rows=rows,
@@ -51,9 +38,9 @@ def month_page(month):
 
 
 @bp.route("/reports/availability/<month>/systems/<int:system_id>")
+@requires(Permission.REPORT_VIEW)
 def system_page(month, system_id):
     """The outages behind one system's figure (drill-down)."""
-    require(Permission.REPORT_VIEW)
     month, now = _month(month), utcnow()
     system = db.session.get(System, system_id) or abort(404)
     followed = queries.systems_in(report_scope(current_user))
@@ -64,9 +51,9 @@ def system_page(month, system_id):
 
 
 @bp.route("/admin/availability", methods=["GET", "POST"])
+@requires(Permission.ADMIN_MANAGE)
 def targets():
     """The agreed availability per service tier, and per system where it differs."""
-    require(Permission.ADMIN_MANAGE)
     systems = db.session.scalars(sa.select(System).where(System.is_active).order_by(System.name)).all()
     by_system, by_tier = queries.targets()
     error, status = None, 200

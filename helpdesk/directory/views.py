@@ -2,9 +2,9 @@
 
 import json
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from ..forms import FlaskForm
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import Length
@@ -19,10 +19,10 @@ from ..extensions import db
 from ..admin.labels import ROLE_LABELS
 from . import labels, queries, rules
 from .models import DirectorySync
-from ..auth.routes import declare, signed_in
+from ..auth.routes import declare, requires, signed_in
 
 bp = Blueprint("directory", __name__)
-declare(bp, signed_in)  # each view's permission is checked by the blueprint's guard below
+declare(bp, signed_in)  # routes without their own declaration check the object they load
 PAGE_SIZE = 50
 
 
@@ -35,11 +35,6 @@ class ConfirmForm(FlaskForm):
     submit = SubmitField(_l("Stäng av tvåstegsverifieringen"))
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Every directory page needs a signed-in user; each route checks its permission."""
-
 
 @bp.app_context_processor
 def directory_helpers():
@@ -49,15 +44,11 @@ def directory_helpers():
             "directory_source_labels": labels.SOURCE_LABELS, "directory_role_labels": ROLE_LABELS}
 
 
-def require(permission):
-    if not can(current_user, permission):
-        abort(403)
-
 
 @bp.route("/admin/directory")
+@requires(Permission.ADMIN_MANAGE)
 def runs():
     """The sync runs, newest first."""
-    require(Permission.ADMIN_MANAGE)
     page = request.args.get("page", "1")
     page = min(int(page), 100000) if page.isdigit() and int(page) > 0 else 1
     items, has_next = queries.runs_page(page, PAGE_SIZE)
@@ -66,17 +57,17 @@ def runs():
 
 
 @bp.route("/admin/directory/runs/<int:run_id>")
+@requires(Permission.ADMIN_MANAGE)
 def run(run_id):
     """One run: counts, the reason it stopped, and every change."""
-    require(Permission.ADMIN_MANAGE)
     item = db.get_or_404(DirectorySync, run_id)
     return render_template("directory/run.html", item=item, changes=json.loads(item.changes))
 
 
 @bp.route("/admin/directory/rules", methods=["GET", "POST"])
+@requires(Permission.ADMIN_MANAGE)
 def edit_rules():
     """The group rules as JSON; saved ones replace HELPDESK_DIRECTORY_GROUP_RULES."""
-    require(Permission.ADMIN_MANAGE)
     form = RulesForm()
     if request.method == "GET":
         form.rules.data = rules.as_json(rules.effective())
@@ -94,9 +85,9 @@ def edit_rules():
 
 
 @bp.route("/admin/users/<int:user_id>/mfa-reset", methods=["GET", "POST"])
+@requires(Permission.ADMIN_MANAGE)
 def reset_mfa(user_id):
     """Turn a user's second factor off (lost phone); they enrol again at the next sign-in."""
-    require(Permission.ADMIN_MANAGE)
     user = db.get_or_404(User, user_id)
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -109,9 +100,9 @@ def reset_mfa(user_id):
 
 
 @bp.route("/handover")
+@requires(Permission.QUEUE_VIEW)
 def handover():
     """Open tickets still assigned to deactivated accounts, in the groups the signed-in lead leads."""
-    require(Permission.QUEUE_VIEW)
     tickets = [t for t in queries.orphaned_tickets(current_user) if can(current_user, Permission.TICKET_WORK, t)]
     return render_template("directory/handover.html", tickets=tickets)
 

@@ -3,37 +3,28 @@
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from ..auth.permissions import Permission, can
+from ..auth.permissions import Permission
 from ..clock import utcnow
 from ..database import unit_of_work
 from ..errors import DomainError, InvalidField
 from ..extensions import db
 from ..org.models import SupportGroup
-from ..reports.months import InvalidMonth, Month, parse_month
+from ..reports.months import Month, parse_month
 from ..reports.queries import report_scope
 from ..tickets import pages
 from ..tickets.loaders import get_ticket_or_404
 from . import exports, queries, services
 from .forms import RateForm, TimeForm
 from .models import GroupRate, TimeEntry
-from ..auth.routes import declare, signed_in
+from ..auth.routes import declare, requires, signed_in
 
 bp = Blueprint("effort", __name__)
-declare(bp, signed_in)  # each view's permission is checked by the blueprint's guard below
+declare(bp, signed_in)  # routes without their own declaration check the object they load
 DIMENSIONS = ("department", "system", "organisation", "group", "type")
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Every effort page needs a signed-in user; each route checks its permission."""
-
-
-def require(permission):
-    if not can(current_user, permission):
-        abort(403)
 
 
 @bp.app_context_processor
@@ -71,17 +62,13 @@ def log(number):
 
 
 def _month(text):
-    try:
-        return parse_month(text, now=utcnow())
-    except InvalidMonth as error:
-        abort(Response(render_template("error.html", code=400, title=_("Ogiltig månad"), text=error.message),
-                       status=400))
+    return parse_month(text, now=utcnow())  # InvalidMonth: 400, reports.views.invalid_month
 
 
 @bp.route("/reports/effort/<month>")
+@requires(Permission.REPORT_VIEW)
 def month_page(month):
     """Effort and cost of the month per förvaltning, system, organisation, group and ticket type."""
-    require(Permission.REPORT_VIEW)
     month, scope = _month(month), report_scope(current_user)
     tables = {d: queries.rows(scope, month.start, month.end, d) for d in DIMENSIONS}
     return render_template("effort/month.html", month=month, tables=tables,
@@ -90,9 +77,9 @@ def month_page(month):
 
 
 @bp.route("/reports/effort/<month>/<dimension>")
+@requires(Permission.REPORT_VIEW)
 def drilldown(month, dimension):
     """The tickets behind one row: their minutes and cost add up to the row."""
-    require(Permission.REPORT_VIEW)
     if dimension not in DIMENSIONS:
         abort(404)
     month, scope = _month(month), report_scope(current_user)
@@ -112,9 +99,9 @@ def drilldown(month, dimension):
 
 
 @bp.route("/reports/effort/<month>/export.<fmt>")
+@requires(Permission.REPORT_VIEW)
 def export(month, fmt):
     """The month's effort and cost as CSV or Excel (a basis for internal invoicing)."""
-    require(Permission.REPORT_VIEW)
     if fmt not in exports.FORMATS:
         abort(404)
     month, scope = _month(month), report_scope(current_user)
@@ -125,9 +112,9 @@ def export(month, fmt):
 
 
 @bp.route("/admin/rates", methods=["GET", "POST"])
+@requires(Permission.ADMIN_MANAGE)
 def rates():
     """The hourly cost of each support group."""
-    require(Permission.ADMIN_MANAGE)
     groups = db.session.scalars(sa.select(SupportGroup).order_by(SupportGroup.name)).all()
     current = {r.support_group_id: r.hourly_cost for r in db.session.scalars(sa.select(GroupRate))}
     form, status = RateForm(), 200

@@ -35,8 +35,9 @@ def report_helpers():
     return {"fmt": formatting, "FIGURES": FIGURES, "DIMENSIONS": DIMENSIONS, "encode": encode_value}
 
 
-@bp.errorhandler(InvalidMonth)
+@bp.app_errorhandler(InvalidMonth)
 def invalid_month(error):
+    """A month in a URL that is not one (reports, effort, availability, suppliers): 400 with the reason."""
     return render_template("error.html", code=400, title=_("Ogiltig månad"), text=error.message), 400
 
 

@@ -3,9 +3,9 @@
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from ..auth.permissions import Permission, can
+from ..auth.permissions import Permission
 from ..catalogue.models import System
 from ..clock import STOCKHOLM, utcnow
 from ..database import unit_of_work
@@ -20,21 +20,12 @@ from ..tickets.loaders import get_ticket_or_404
 from . import clocks, queries, services
 from .forms import CaseNumberForm, ContractForm, EscalateForm, ResolvedForm, SupplierForm, SupplierMessageForm
 from .models import Supplier, SupplierContract, SupplierEscalation, SupplierMessage
-from ..auth.routes import declare, signed_in
+from ..auth.routes import declare, requires, signed_in
 
 bp = Blueprint("suppliers", __name__)
-declare(bp, signed_in)  # each view's permission is checked by the blueprint's guard below
+declare(bp, signed_in)  # routes without their own declaration check the object they load
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Every supplier page needs a signed-in user; each route checks its permission."""
-
-
-def require(permission):
-    if not can(current_user, permission):
-        abort(403)
 
 
 @bp.app_context_processor
@@ -135,9 +126,9 @@ def resolved(number, escalation_id):
 # The monthly follow-up
 
 @bp.route("/reports/suppliers/<month>")
+@requires(Permission.REPORT_VIEW)
 def follow_up(month):
     """Per supplier and contract: escalations, response and resolution against contract, breaches, trend."""
-    require(Permission.REPORT_VIEW)
     try:
         month = parse_month(month, now=utcnow())
     except InvalidMonth as error:
@@ -171,18 +162,18 @@ def _save_page(template, form, save, done, **context):
 
 
 @bp.route("/admin/suppliers")
+@requires(Permission.ADMIN_MANAGE)
 def register():
     """Every supplier and its contracts."""
-    require(Permission.ADMIN_MANAGE)
     suppliers = db.session.scalars(sa.select(Supplier).order_by(Supplier.name)).all()
     return render_template("suppliers/register.html", suppliers=suppliers)
 
 
 @bp.route("/admin/suppliers/new", methods=["GET", "POST"])
 @bp.route("/admin/suppliers/<int:supplier_id>", methods=["GET", "POST"])
+@requires(Permission.ADMIN_MANAGE)
 def edit_supplier(supplier_id=None):
     """Add or change a supplier."""
-    require(Permission.ADMIN_MANAGE)
     supplier = db.session.get(Supplier, supplier_id) or abort(404) if supplier_id else None
     form = SupplierForm(obj=supplier)
     return _save_page("suppliers/supplier_form.html", form, lambda: services.save_supplier(
@@ -205,9 +196,9 @@ def _contract_form(contract):
 
 @bp.route("/admin/suppliers/<int:supplier_id>/contracts/new", methods=["GET", "POST"])
 @bp.route("/admin/suppliers/<int:supplier_id>/contracts/<int:contract_id>", methods=["GET", "POST"])
+@requires(Permission.ADMIN_MANAGE)
 def edit_contract(supplier_id, contract_id=None):
     """Add or change a contract of a supplier."""
-    require(Permission.ADMIN_MANAGE)
     supplier = db.session.get(Supplier, supplier_id) or abort(404)
     contract = db.session.get(SupplierContract, contract_id) if contract_id else None
     if contract_id and (contract is None or contract.supplier_id != supplier.id):
