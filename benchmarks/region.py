@@ -118,6 +118,7 @@ class Stats:
         self.errors = Counter()
         self.examples = {}
         self.created_web = []
+        self.conflicts = 0
 
     def record(self, page, seconds, error=None):
         with self.lock:
@@ -142,6 +143,11 @@ class User:
             response = self.http.request(method, self.base + path, allow_redirects=False, timeout=30, **kwargs)
         except requests.RequestException as error:
             self.stats.record(page, time.perf_counter() - started, repr(error)[:200])
+            return None
+        if response.status_code == 409:  # another agent changed the ticket first: the lost-update check, not a fault
+            with self.stats.lock:
+                self.stats.conflicts += 1
+            self.stats.record(page, time.perf_counter() - started)
             return None
         error = None if response.status_code < 400 else f"{method} {path} answered {response.status_code}"
         self.stats.record(page, time.perf_counter() - started, error)
@@ -392,7 +398,8 @@ def render(args, stats, checks, seconds, load, mail_errors) -> str:
              f"- Requests: {total:,} in {seconds:.0f} s = **{total / seconds:.1f} requests/s**; "
              f"mails: {checks['mails_sent']:,} = **{checks['mails_sent'] / seconds:.1f} mails/s**.",
              f"- Errors: **{errors}** ({', '.join(f'{k}: {v}' for k, v in stats.errors.items()) or 'none'}"
-             f"{'; mail: ' + str(len(mail_errors)) if mail_errors else ''}).",
+             f"{'; mail: ' + str(len(mail_errors)) if mail_errors else ''}); {stats.conflicts} replies answered 409 "
+             "because another agent had changed the ticket (the lost-update check).",
              f"- Mail: {checks['mails_stored']:,} of {checks['mails_sent']:,} stored, {checks['mails_missing']} missing, "
              f"{checks['mails_stored_twice']} twice, {checks['mails_without_ticket']} without a ticket; outcomes "
              f"{checks['mail_outcomes']}.",
