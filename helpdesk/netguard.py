@@ -1,4 +1,5 @@
-"""The guard that keeps tests on this machine: real network clients refuse other hosts under TESTING."""
+"""Network guards: real clients refuse other hosts than this machine under TESTING, and admin-entered
+mail servers may not point at link-local (cloud metadata), multicast or unspecified addresses."""
 
 import ipaddress
 import socket
@@ -36,10 +37,15 @@ def check_mail_host(host: str, port: int, what: str) -> list[str]:
     municipality's IMAP or Exchange server lives inside its own network. Link-local addresses are
     refused because that is where cloud metadata services answer (169.254.169.254), and a
     connection test must not become a way to reach them. Raises socket.gaierror when the name
-    does not resolve.
+    does not resolve. Tests never resolve outside names: there the client's own guard applies
+    (refuse_remote_in_tests, or requests-mock for HTTP).
     """
-    refuse_remote_in_tests(host, what)
-    addresses = sorted({info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)})
+    try:
+        addresses = [str(ipaddress.ip_address(host.strip("[]")))]
+    except ValueError:
+        if current_app.config.get("TESTING") and not is_loopback(host):
+            return []
+        addresses = sorted({info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)})
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%")[0])
         if ip.version == 6 and ip.ipv4_mapped:

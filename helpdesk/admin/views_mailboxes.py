@@ -13,7 +13,7 @@ from ..extensions import db
 from ..intake import admin as services
 from ..intake import queries
 from ..intake.models import Mailbox
-from ..intake.probe import configured_secret, secret_key, secret_variable, test_connection
+from ..intake.probe import configured_secret, secret_key, secret_variable, check_connection
 from ..tickets.forms import EmptyForm
 from .forms_mail import CHANNEL_LABELS, ChannelForm
 from .forms_mail_channels import FORMS
@@ -94,7 +94,7 @@ def _tested(form, mailbox):
 
 
 def _run_test(name, address, channel, settings, secret, mailbox):
-    result = test_connection(name=name, address=address, channel=channel, settings=settings, secret=secret)
+    result = check_connection(name=name, address=address, channel=channel, settings=settings, secret=secret)
     with unit_of_work():
         services.record_connection_test(result, mailbox_id=mailbox.id if mailbox else None, name=name,
                                         channel=channel, actor=actor(), now=utcnow())

@@ -56,7 +56,7 @@ def configured_secret(name: str, key: str | None):
     return current_app.config.get(f"MAILBOX_{name}_{key}".upper()) if key else None
 
 
-def test_connection(*, name: str, address: str, channel: str, settings: dict, secret: str | None = None) -> ProbeResult:
+def check_connection(*, name: str, address: str, channel: str, settings: dict, secret: str | None = None) -> ProbeResult:
     """Connect with these settings and the typed secret (else the configured one); never raises."""
     probe = probe_for(channel)
     if probe is None:
@@ -83,12 +83,12 @@ def _chain(error: BaseException):
     seen, todo = [], [error]
     while todo and len(seen) < 20:
         current = todo.pop(0)
-        if current is None or any(current is s for s in seen):
+        if not isinstance(current, BaseException) or any(current is s for s in seen):
             continue
         seen.append(current)
-        todo += [current.__cause__, current.__context__, getattr(current, "reason", None)]
+        todo += [current.__cause__, current.__context__, getattr(current, "reason", None)]  # ssl's reason: a str
         todo += [arg for arg in getattr(current, "args", ()) if isinstance(arg, BaseException)]
-    return [e for e in seen if isinstance(e, BaseException)]
+    return seen
 
 
 def classify(error: BaseException) -> tuple[str, dict]:

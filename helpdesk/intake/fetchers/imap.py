@@ -179,6 +179,7 @@ def probe(name: str, address: str, raw: dict, credential, *, timeout: float) -> 
     """Log in, count the folder's messages and look for the processed folder; selects, fetches and moves nothing."""
     settings = parse_settings(raw)
     check_mail_host(settings.host, settings.port, "IMAP")
+    refuse_remote_in_tests(settings.host, "IMAP")
     if callable(credential):
         credential = credential()
     if not credential:
@@ -203,8 +204,12 @@ def probe(name: str, address: str, raw: dict, credential, *, timeout: float) -> 
     finally:
         try:
             client.logout()
-        except Exception:  # a broken connection: close our end only
-            client.shutdown()
+        except Exception as error:  # a broken connection: close our end only
+            log.info("imap probe %s: logout failed (%s); closing the socket", name, type(error).__name__)
+            try:
+                client.shutdown()
+            except OSError:
+                pass
     return Found(server=settings.host, account=settings.username, folder=settings.folder,
                  total=status[b"MESSAGES"], unread=status[b"UNSEEN"],
                  processed_folder=settings.processed_folder if processed is not None else None,
