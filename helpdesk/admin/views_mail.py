@@ -13,6 +13,8 @@ from ..intake import admin as services
 from ..intake import queries, store
 from ..intake.labels import OUTBOX_STATUS_LABELS, OUTCOME_LABELS
 from ..intake.models import InboundMessage
+from ..intake.reasons import explain_reason, explain_swallowed
+from ..intake.swallowed import counts as swallowed_counts
 from ..notifications.models import OutboundMessage
 from ..auth.permissions import Permission, can
 from ..tickets.models import Ticket
@@ -28,11 +30,9 @@ def mail_log():
     outcome = request.args.get("outcome", "")
     page = int_arg("page", 1, low=1, high=100000)
     items, has_next = queries.inbound_page(outcome or None, page)
-    from ..intake.swallowed import counts as swallowed_counts
-
     return render_template("admin/mail_log.html", items=items, has_next=has_next, page=page, hidden=_hidden(items),
                            outcome=outcome, outcomes=OUTCOME_LABELS, quarantined=queries.quarantine_count(),
-                           swallowed=swallowed_counts())
+                           swallowed=swallowed_counts(), explain=explain_reason, explain_site=explain_swallowed)
 
 
 def _hidden(items) -> set:
@@ -60,7 +60,8 @@ def _inbound(inbound_id, via):
 @bp.route("/mail/<int:inbound_id>")
 def mail_detail(inbound_id):
     item = _inbound(inbound_id, "mail-admin")
-    return render_template("admin/mail_detail.html", item=item, form=EmptyForm(), outcomes=OUTCOME_LABELS)
+    return render_template("admin/mail_detail.html", item=item, form=EmptyForm(), outcomes=OUTCOME_LABELS,
+                           reason=explain_reason(item.reason))
 
 
 @bp.route("/mail/<int:inbound_id>/raw")

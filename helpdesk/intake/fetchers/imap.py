@@ -29,7 +29,7 @@ import ssl
 from dataclasses import dataclass
 
 from imapclient import DELETED, SEEN, IMAPClient
-from imapclient.exceptions import LoginError
+from imapclient.exceptions import IMAPClientError, LoginError
 
 from ...netguard import check_mail_host, refuse_remote_in_tests
 from ..models import MailChannel
@@ -204,7 +204,7 @@ def probe(name: str, address: str, raw: dict, credential, *, timeout: float) -> 
     finally:
         try:
             client.logout()
-        except Exception as error:  # a broken connection: close our end only
+        except (IMAPClientError, OSError) as error:  # a broken connection: close our end only
             log.info("imap probe %s: logout failed (%s); closing the socket", name, type(error).__name__)
             try:
                 client.shutdown()
