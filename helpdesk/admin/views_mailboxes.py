@@ -69,8 +69,7 @@ def test_mailbox(mailbox_id):
         result = _run_test(mailbox.name, mailbox.address, mailbox.channel, dict(mailbox.settings or {}), None, mailbox)
         flash(_("Test av %(name)s: %(message)s", name=mailbox.name, message=result.message),
               ("success" if result.kind == "ok" else "info") if result.ok else "error")
-    back = url_for(".edit_mailbox", mailbox_id=mailbox_id) if request.form.get("back") == "edit" else None
-    return redirect(back or url_for(".mailboxes"))
+    return redirect(url_for(".mailboxes"))
 
 
 def _channel_step(action, mailbox=None):

@@ -238,3 +238,13 @@ def test_link_local_targets_are_refused_before_any_connection(app, channel, sett
     with app.test_request_context():
         result = check_connection(name="x", address="x@exempelby.se", channel=channel, settings=settings, secret="x")
     assert result.kind == "target" and "169.254.169.254" in result.message
+
+
+def test_a_blank_secret_field_tests_with_the_configured_one(app, client, auth, imap):
+    app.config["MAILBOX_NYBOX_PASSWORD"] = imap.password
+    try:
+        auth.login("admin")
+        page = client.post("/admin/mailboxes/new?channel=imap", data=imap_form(imap, secret="")).get_data(as_text=True)
+    finally:
+        app.config.pop("MAILBOX_NYBOX_PASSWORD")
+    assert f"Ansluten till 127.0.0.1 som {imap.user}." in page and imap.password not in page
