@@ -135,3 +135,13 @@ def test_relay_has_no_connection_to_test(client, auth, session):
     response = client.post(f"/admin/mailboxes/{box.id}/test", follow_redirects=True)
     assert "ingen anslutning att testa" in response.get_data(as_text=True)
     assert session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "mailbox_connection_tested"))
+
+
+def test_only_administrators_may_set_up_or_test_mailboxes(client, auth, session):
+    box = saved(session, "servicedesk")
+    auth.login("erik")  # an agent
+    for method, url in [("get", "/admin/mailboxes/new?channel=imap"), ("get", f"/admin/mailboxes/{box.id}/channel"),
+                        ("post", f"/admin/mailboxes/{box.id}/test"),
+                        ("post", "/admin/mailboxes/new?channel=imap")]:
+        assert getattr(client, method)(url).status_code == 403, url
+    assert session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "mailbox_connection_tested")) is None
