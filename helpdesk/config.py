@@ -70,6 +70,7 @@ class Defaults:
     MAIL_DEFAULT_SENDER = "servicedesk@exempelby.se"
     MAIL_MAX_BYTES = 40 * 1024 * 1024  # larger mail is kept but quarantined
     MAIL_ACK_LIMIT_PER_HOUR = 5  # acknowledgements to one address; breaks loops
+    MAIL_PROBE_TIMEOUT = 10  # seconds per connect or answer in a mailbox's "Testa anslutningen" (no retries)
     # Received HTML is cleaned once at intake (helpdesk.intake.sanitise): tags nested deeper are
     # dropped (their text stays), larger HTML is not kept (the text part is shown), and mail the
     # cleaner cannot finish within the time and memory below is shown as text.

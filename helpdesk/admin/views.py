@@ -73,3 +73,4 @@ def actor():
 
 from . import views_catalogue, views_mail, views_org, views_routing, views_sla, views_users  # noqa: E402,F401  (routes on bp)
 from . import views_import  # noqa: E402,F401  (the CSV import page)
+from . import views_mailboxes  # noqa: E402,F401  (mailbox set-up and its connection test)

@@ -12,36 +12,16 @@ from ..extensions import db
 from ..intake import admin as services
 from ..intake import queries, store
 from ..intake.labels import OUTBOX_STATUS_LABELS, OUTCOME_LABELS
-from ..intake.models import InboundMessage, Mailbox
+from ..intake.models import InboundMessage
+from ..intake.reasons import explain_reason, explain_swallowed
+from ..intake.swallowed import counts as swallowed_counts
 from ..notifications.models import OutboundMessage
 from ..auth.permissions import Permission, can
 from ..tickets.models import Ticket
 from ..tickets.forms import EmptyForm
 from ..tickets.loaders import get_ticket_or_404
 from ..limits import int_arg
-from .forms_mail import CHANNEL_LABELS, MailboxForm
-from .views import actor, bp, form_page
-
-
-@bp.route("/mailboxes")
-def mailboxes():
-    """The addresses the desk receives e-mail on."""
-    return render_template("admin/mailboxes.html", items=queries.mailboxes(), channels=CHANNEL_LABELS)
-
-
-@bp.route("/mailboxes/new", methods=["GET", "POST"])
-def new_mailbox():
-    form = MailboxForm()
-    return form_page("admin/mailbox_form.html", form, lambda now: services.create_mailbox(
-        form.values(), actor=actor(), now=now), done=lambda box: url_for(".mailboxes"))
-
-
-@bp.route("/mailboxes/<int:mailbox_id>", methods=["GET", "POST"])
-def edit_mailbox(mailbox_id):
-    mailbox = db.get_or_404(Mailbox, mailbox_id)
-    form = MailboxForm(obj=mailbox)
-    return form_page("admin/mailbox_form.html", form, lambda now: services.update_mailbox(
-        mailbox, form.values(), actor=actor(), now=now), done=lambda box: url_for(".mailboxes"), item=mailbox)
+from .views import actor, bp
 
 
 @bp.route("/mail")
@@ -50,11 +30,9 @@ def mail_log():
     outcome = request.args.get("outcome", "")
     page = int_arg("page", 1, low=1, high=100000)
     items, has_next = queries.inbound_page(outcome or None, page)
-    from ..intake.swallowed import counts as swallowed_counts
-
     return render_template("admin/mail_log.html", items=items, has_next=has_next, page=page, hidden=_hidden(items),
                            outcome=outcome, outcomes=OUTCOME_LABELS, quarantined=queries.quarantine_count(),
-                           swallowed=swallowed_counts())
+                           swallowed=swallowed_counts(), explain=explain_reason, explain_site=explain_swallowed)
 
 
 def _hidden(items) -> set:
@@ -82,7 +60,8 @@ def _inbound(inbound_id, via):
 @bp.route("/mail/<int:inbound_id>")
 def mail_detail(inbound_id):
     item = _inbound(inbound_id, "mail-admin")
-    return render_template("admin/mail_detail.html", item=item, form=EmptyForm(), outcomes=OUTCOME_LABELS)
+    return render_template("admin/mail_detail.html", item=item, form=EmptyForm(), outcomes=OUTCOME_LABELS,
+                           reason=explain_reason(item.reason))
 
 
 @bp.route("/mail/<int:inbound_id>/raw")

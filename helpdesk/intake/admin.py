@@ -81,3 +81,9 @@ def resend(outbound, *, actor, now) -> None:
         raise DomainError(_("Bara misslyckade utskick kan skickas igen."))
     retry_failed(outbound, now=now)
     record("mail_resent", actor=actor, now=now, object_type="outbound_message", object_id=outbound.id)
+
+
+def record_connection_test(result, *, mailbox_id, name, channel, actor, now) -> None:
+    """Audit a "Testa anslutningen": who tested which mailbox's settings, and what kind of answer came back."""
+    record("mailbox_connection_tested", actor=actor, now=now, object_type="mailbox", object_id=mailbox_id,
+           name=name, channel=channel, ok=result.ok, outcome=result.kind)

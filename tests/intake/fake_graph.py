@@ -1,7 +1,7 @@
 """Exchange Online's Graph mail API and its token endpoint in memory, through requests-mock.
 
-Routes: the tenant's OpenID configuration and token endpoint (what msal asks), the
-inbox message list with $filter, $top and @odata.nextLink paging (newest first, as
+Routes: the tenant's OpenID configuration and token endpoint (what msal asks; a wrong
+client secret gets invalid_client), the inbox folder's counts, the inbox message list with $filter, $top and @odata.nextLink paging (newest first, as
 Graph lists), a message's MIME ($value), PATCH isRead, move, the inbox's child
 folders (list by displayName, create) and sendMail with base64 MIME as text/plain.
 Any route can first answer 429 or 503 with Retry-After, or refuse with a 500.
@@ -40,7 +40,8 @@ class FakeGraph:
         self.refuse = Counter()  # route -> 500 answers still to give
         self.tokens_issued = 0
         self.on_acknowledge = None  # called with the raw message before a PATCH or move
-        self.routes = [("GET", r"/mailFolders/inbox/messages", self._list),
+        self.routes = [("GET", r"/mailFolders/inbox", self._inbox),
+                       ("GET", r"/mailFolders/inbox/messages", self._list),
                        ("GET", r"/messages/([^/]+)/\$value", self._value),
                        ("PATCH", r"/messages/([^/]+)", self._patch),
                        ("POST", r"/messages/([^/]+)/move", self._move),
@@ -51,6 +52,11 @@ class FakeGraph:
             "issuer": f"{LOGIN}/{TENANT}/v2.0", "token_endpoint": TOKEN_URL,
             "authorization_endpoint": f"{LOGIN}/{TENANT}/oauth2/v2.0/authorize"})
         mocker.post(TOKEN_URL, json=self._token)
+        # msal asks for the cloud's host aliases after a refused token request.
+        mocker.get(f"{LOGIN}/common/discovery/instance", json={
+            "tenant_discovery_endpoint": f"{LOGIN}/{TENANT}/v2.0/.well-known/openid-configuration",
+            "metadata": [{"preferred_network": "login.microsoftonline.com", "preferred_cache": "login.windows.net",
+                          "aliases": ["login.microsoftonline.com", "login.windows.net"]}]})
         mocker.register_uri(requests_mock.ANY, re.compile(re.escape(f"{GRAPH}/users/")), content=self._answer)
 
     def deliver(self, raw: bytes, *, read=False) -> str:
@@ -66,7 +72,11 @@ class FakeGraph:
 
     def _token(self, request, context):
         form = parse_qs(request.text)
-        assert form["grant_type"] == ["client_credentials"] and form["client_secret"] == ["graph-secret"]
+        assert form["grant_type"] == ["client_credentials"]
+        if form["client_secret"] != ["graph-secret"]:
+            context.status_code = 401
+            return {"error": "invalid_client", "error_description": "AADSTS7000215: Invalid client secret provided. "
+                                                                    "Trace ID: 0000 Correlation ID: 0000"}
         assert form["scope"][0].split() == ["https://graph.microsoft.com/.default"]
         self.tokens_issued += 1
         return {"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": "graph-token"}
@@ -92,6 +102,11 @@ class FakeGraph:
                     return _json(context, 500, _error("ErrorInternalServerError", "Refused by the test."))
                 return handler(request, context, *(unquote(g) for g in match.groups()))
         return _json(context, 400, _error("BadRequest", f"Unsupported {request.method} {path}"))
+
+    def _inbox(self, request, context):
+        inbox = [m for m in self.messages.values() if m["folder"] == "inbox"]
+        return _json(context, 200, {"id": "inbox", "displayName": "Inkorgen", "totalItemCount": len(inbox),
+                                    "unreadItemCount": sum(1 for m in inbox if not m["isRead"])})
 
     def _list(self, request, context):
         query = {k: v[0] for k, v in parse_qs(urlsplit(request.url).query).items()}

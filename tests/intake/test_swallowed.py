@@ -34,3 +34,13 @@ def test_every_catch_all_in_the_parser_notes_what_it_swallowed():
                 blocks += 1
                 assert "as error" in line and "note(" in lines[number + 1], f"{name}:{number + 1} swallows silently"
     assert blocks == 15
+
+
+def test_the_page_names_the_site_in_swedish_and_shows_only_the_fault_type(client, auth, session, clock):
+    session.add(SwallowedError(site="decoding.header_text", count=3, last_at=clock.now(),
+                               last_error="UnicodeDecodeError: 'utf-8' codec can't decode byte 0xe5 in Åsa Öberg"))
+    session.commit()
+    auth.login("admin")
+    page = client.get("/admin/mail").get_data(as_text=True)
+    assert "Avkodning av rubrikrader" in page and "<code>UnicodeDecodeError</code>" in page
+    assert "codec can&#39;t decode" not in page and "Åsa Öberg" not in page

@@ -6,6 +6,7 @@ acknowledge is called only after the message's ticket change has committed.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Protocol
 
 from flask import current_app
@@ -20,10 +21,40 @@ class Fetcher(Protocol):
 
 
 FACTORIES: dict = {}
+PROBES: dict = {}
 
 
-def register(channel: str, factory) -> None:
+def register(channel: str, factory, probe=None) -> None:
     FACTORIES[channel] = factory
+    if probe is not None:
+        PROBES[channel] = probe
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a connection test saw: where it logged in and how much mail waits (nothing fetched or moved)."""
+
+    server: str
+    account: str
+    folder: str
+    total: int
+    unread: int | None = None
+    processed_folder: str | None = None
+    processed_exists: bool | None = None
+
+
+class ProbeError(Exception):
+    """A connection test found a known problem; kind names it (helpdesk.intake.probe words it)."""
+
+    def __init__(self, kind: str, detail: str = "", **params):
+        super().__init__(f"{kind}: {detail}" if detail else kind)
+        self.kind, self.params = kind, params
+
+
+def probe_for(channel: str):
+    """The connection test of a channel: (name, address, settings, secret, timeout=) -> Found, or None."""
+    _load_channels()
+    return PROBES.get(channel)
 
 
 def fetcher_for(mailbox) -> Fetcher | None:

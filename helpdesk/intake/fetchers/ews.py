@@ -11,15 +11,20 @@ back-off in seconds to wait through, default 30). Secrets come from configuratio
 only: HELPDESK_MAILBOX_<NAME>_PASSWORD or _CLIENT_SECRET.
 """
 
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from exchangelib import (
-    DELEGATE, IMPERSONATION, NTLM, OAUTH2, UTC, Account, Build, Configuration, Credentials, FaultTolerance,
-    Folder, Identity, Message, OAuth2Credentials, Version,
+    DELEGATE, IMPERSONATION, NTLM, OAUTH2, UTC, Account, Build, Configuration, Credentials, FailFast,
+    FaultTolerance, Folder, Identity, Message, OAuth2Credentials, Version,
 )
 from exchangelib import errors as ews_errors
+from exchangelib.protocol import Protocol
 from exchangelib.services import CreateFolder
 
+from ...netguard import check_mail_host
 from ...notifications import transports
-from . import register, require_offline, secret
+from . import Found, ProbeError, register, require_offline, secret
 
 DEFAULT_BUILD = (15, 2)  # Exchange Server 2019 / Subscription Edition
 
@@ -42,7 +47,7 @@ class EwsSettings:
         self.secret_name = f"MAILBOX_{mailbox.name}_{'CLIENT_SECRET' if self.oauth2 else 'PASSWORD'}".upper()
 
 
-def account_for(settings: EwsSettings) -> Account:
+def account_for(settings: EwsSettings, *, retry_policy=None) -> Account:
     """An exchangelib Account on the fixed endpoint; exchangelib caches its connections per endpoint."""
     if not settings.endpoint:
         raise ValueError(f"EWS mailbox {settings.address} has no endpoint setting")
@@ -60,7 +65,7 @@ def account_for(settings: EwsSettings) -> Account:
         auth_type, access_type = NTLM, DELEGATE
     config = Configuration(service_endpoint=settings.endpoint, credentials=credentials, auth_type=auth_type,
                            version=Version(build=Build(*settings.build)),
-                           retry_policy=FaultTolerance(max_wait=settings.max_wait))
+                           retry_policy=retry_policy or FaultTolerance(max_wait=settings.max_wait))
     return Account(primary_smtp_address=settings.address, config=config, autodiscover=False,
                    access_type=access_type, default_timezone=UTC)
 
@@ -111,6 +116,52 @@ class EwsFetcher:
         self.account = self._processed = None
 
 
+PROBE_ERRORS = {ews_errors.UnauthorizedError: "auth", ews_errors.ErrorNonExistentMailbox: "mailbox",
+                ews_errors.ErrorAccessDenied: "permission", ews_errors.ErrorImpersonateUserDenied: "permission",
+                ews_errors.ErrorImpersonationDenied: "permission", ews_errors.ErrorImpersonationFailed: "permission"}
+
+
+def probe(name: str, address: str, settings: dict, credential, *, timeout: float) -> Found:
+    """Open the inbox (GetFolder) for its counts and look for the processed folder; fetches and moves nothing.
+
+    No retries (FailFast) and a short HTTP timeout; the protocol made for the test is closed and
+    dropped from exchangelib's process-wide cache afterwards.
+    """
+    config = EwsSettings(SimpleNamespace(name=name, address=address, settings=settings))
+    config.secret = (credential() if callable(credential) else credential) or config.secret
+    if not config.endpoint:
+        raise ProbeError("settings", "endpoint is required")
+    if not config.secret:
+        raise ProbeError("secret")
+    parts = urlsplit(config.endpoint)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ProbeError("settings", "endpoint is not an http(s) URL")
+    check_mail_host(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), "EWS")
+    account = account_for(config, retry_policy=FailFast())
+    protocol = account.protocol
+    protocol.TIMEOUT = timeout  # this protocol object only: it leaves the cache below
+    try:
+        inbox = account.inbox
+        total, unread = inbox.total_count, inbox.unread_count
+        try:
+            inbox // config.processed_folder
+            processed = True
+        except ews_errors.ErrorFolderNotFound:
+            processed = False
+    except tuple(PROBE_ERRORS) as error:
+        kind = next(kind for cls, kind in PROBE_ERRORS.items() if isinstance(error, cls))
+        raise ProbeError(kind, f"{type(error).__name__}: {error}", address=address) from error
+    finally:
+        try:
+            del Protocol[protocol.config]
+        except KeyError:
+            pass
+        protocol.close()
+    return Found(server=parts.hostname, account=config.client_id if config.oauth2 else config.username,
+                 folder=inbox.name or "Inbox", total=total or 0, unread=unread or 0,
+                 processed_folder=config.processed_folder, processed_exists=processed)
+
+
 def send(outbound) -> None:
     """Send an outbox row as MIME through its mailbox's EWS account (CreateItem, SendOnly): our headers stay."""
     from ..models import Mailbox
@@ -126,5 +177,5 @@ def send(outbound) -> None:
         raise transports.TransportError(f"EWS: {type(error).__name__}: {error}") from error
 
 
-register("ews", EwsFetcher)
+register("ews", EwsFetcher, probe)
 transports.register("ews", send)

@@ -14,7 +14,7 @@ is recorded as a duplicate.
 import os
 
 from ..models import MailChannel
-from . import register
+from . import Found, ProbeError, register
 
 
 class FolderFetcher:
@@ -57,4 +57,20 @@ def folder_fetcher(mailbox) -> FolderFetcher:
     return FolderFetcher(settings["path"], settings.get("processed_path"), settings.get("suffix", ".eml"))
 
 
-register(MailChannel.FILES, folder_fetcher)
+def probe(name: str, address: str, settings: dict, credential, *, timeout: float) -> Found:
+    """Whether the drop folder exists and may be read and emptied, and how many files wait; moves nothing."""
+    path = settings.get("path")
+    if not path:
+        raise ProbeError("settings", "path is required")
+    if not os.path.isdir(path):
+        raise ProbeError("path", path=path)
+    if not os.access(path, os.R_OK | os.W_OK | os.X_OK):
+        raise ProbeError("path_access", path=path)
+    suffix = settings.get("suffix") or ".eml"
+    waiting = sum(1 for entry in os.scandir(path) if entry.name.endswith(suffix) and entry.is_file())
+    processed = settings.get("processed_path") or os.path.join(path, "processed")
+    return Found(server="", account="", folder=path, total=waiting, processed_folder=processed,
+                 processed_exists=os.path.isdir(processed))
+
+
+register(MailChannel.FILES, folder_fetcher, probe)

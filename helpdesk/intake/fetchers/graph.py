@@ -13,13 +13,14 @@ The client secret comes from configuration only: HELPDESK_MAILBOX_<NAME>_CLIENT_
 import base64
 import hashlib
 import time
+from types import SimpleNamespace
 from urllib.parse import quote, urlencode
 
 import msal
 import requests
 
 from ...notifications import transports
-from . import register, require_offline, secret
+from . import Found, ProbeError, register, require_offline, secret
 
 GRAPH = "https://graph.microsoft.com/v1.0"
 LOGIN = "https://login.microsoftonline.com"
@@ -30,7 +31,11 @@ _APPS: dict = {}  # msal apps by tenant, client and secret: each keeps its token
 
 
 class GraphError(Exception):
-    """Graph refused a request (after any retries)."""
+    """Graph refused a request (after any retries); status and code say why when Graph or the token endpoint did."""
+
+    def __init__(self, message: str, *, status: int | None = None, code: str | None = None):
+        super().__init__(message)
+        self.status, self.code = status, code
 
 
 def sleep(seconds: float) -> None:
@@ -46,15 +51,16 @@ def forget_tokens() -> None:
 class GraphClient:
     """Graph requests for one mailbox with an app-only token; throttling answers are waited out and retried."""
 
-    def __init__(self, mailbox, *, sleep_with=None):
+    def __init__(self, mailbox, *, sleep_with=None, client_secret=None, timeout=60, retries=None):
         settings = mailbox.settings or {}
         self.address = mailbox.address
         self.user = f"{GRAPH}/users/{quote(mailbox.address, safe='@')}"
         self.tenant_id, self.client_id = settings.get("tenant_id"), settings.get("client_id")
-        self.client_secret = secret(mailbox, "client_secret")
+        self.client_secret = client_secret or secret(mailbox, "client_secret")
         self.secret_name = f"MAILBOX_{mailbox.name}_CLIENT_SECRET".upper()
         self.max_wait = float(settings.get("max_wait", 60))
-        self.retries = int(settings.get("retries", 4))
+        self.retries = int(settings.get("retries", 4)) if retries is None else retries
+        self.timeout = timeout
         self.sleep = sleep_with or sleep
         self.session = requests.Session()
 
@@ -63,7 +69,7 @@ class GraphClient:
         require_offline(url)
         for attempt in range(self.retries + 1):
             response = self.session.request(method, url, headers={**(headers or {}), **self._auth()},
-                                            timeout=60, **kwargs)
+                                            timeout=self.timeout, **kwargs)
             if response.status_code not in RETRY_STATUSES or attempt == self.retries:
                 break
             wait = _retry_after(response)
@@ -71,7 +77,8 @@ class GraphClient:
                 break
             self.sleep(wait)
         if response.status_code >= 400:
-            raise GraphError(f"{method} {url.split('?')[0]}: HTTP {response.status_code} {response.text[:300]}")
+            raise GraphError(f"{method} {url.split('?')[0]}: HTTP {response.status_code} {response.text[:300]}",
+                             status=response.status_code, code=_error_code(response))
         return response
 
     def _auth(self) -> dict:
@@ -79,14 +86,26 @@ class GraphClient:
             raise GraphError(f"Graph mailbox {self.address} needs tenant_id and client_id settings")
         if not self.client_secret:
             raise GraphError(f"Graph mailbox {self.address}: {self.secret_name} is not configured")
-        key = (self.tenant_id, self.client_id, hashlib.sha256(self.client_secret.encode()).hexdigest())
+        key = (self.tenant_id, self.client_id, hashlib.sha256(self.client_secret.encode()).hexdigest(), self.timeout)
         if key not in _APPS:  # msal reads the tenant's OpenID configuration here
-            _APPS[key] = msal.ConfidentialClientApplication(
-                self.client_id, client_credential=self.client_secret, authority=f"{LOGIN}/{self.tenant_id}")
+            try:
+                _APPS[key] = msal.ConfidentialClientApplication(
+                    self.client_id, client_credential=self.client_secret, authority=f"{LOGIN}/{self.tenant_id}",
+                    timeout=self.timeout)
+            except ValueError as error:  # msal's word for a tenant that does not exist
+                raise GraphError(f"no tenant {self.tenant_id}: {error}", code="token:tenant") from error
         result = _APPS[key].acquire_token_for_client(scopes=SCOPES)  # served from msal's cache until it expires
         if "access_token" not in result:
-            raise GraphError(f"no token for {self.address}: {result.get('error')}: {result.get('error_description')}")
+            raise GraphError(f"no token for {self.address}: {result.get('error')}: {result.get('error_description')}",
+                             code=f"token:{result.get('error')}")
         return {"Authorization": f"Bearer {result['access_token']}"}
+
+
+def _error_code(response) -> str | None:
+    try:
+        return response.json()["error"]["code"]
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def _retry_after(response) -> float:
@@ -155,10 +174,7 @@ class GraphFetcher:
         return self._processed_id
 
     def _find_folder(self) -> str | None:
-        name = self.folder_name.replace("'", "''")
-        page = self.client.request("GET", f"{self.client.user}/mailFolders/inbox/childFolders?"
-                                   + _query({"$filter": f"displayName eq '{name}'"})).json()
-        return page["value"][0]["id"] if page.get("value") else None
+        return find_child_folder(self.client, self.folder_name)
 
     def _create_folder(self) -> str:
         try:
@@ -169,6 +185,53 @@ class GraphFetcher:
             if found is None:
                 raise
             return found
+
+
+def probe(name: str, address: str, settings: dict, credential, *, timeout: float) -> Found:
+    """Get a token and read the inbox's counts (and look for the processed folder); fetches and moves nothing."""
+    mailbox = SimpleNamespace(name=name, address=address, settings=settings)
+    client = GraphClient(mailbox, client_secret=credential() if callable(credential) else credential,
+                         timeout=timeout, retries=0)
+    if not client.client_secret:
+        raise ProbeError("secret")
+    if not (client.tenant_id and client.client_id):
+        raise ProbeError("settings", "tenant_id and client_id are required")
+    folder = settings.get("processed_folder") or "Processed"
+    moves = settings.get("acknowledge", "move") in ("move", "read_and_move")
+    try:
+        inbox = client.request("GET", f"{client.user}/mailFolders/inbox?" + _query(
+            {"$select": "displayName,totalItemCount,unreadItemCount"})).json()
+        processed = find_child_folder(client, folder) is not None if moves else None
+    except GraphError as error:
+        raise _probe_error(error, client.tenant_id, address) from error
+    finally:
+        client.session.close()
+    return Found(server="graph.microsoft.com", account=client.client_id, folder=inbox.get("displayName") or "Inbox",
+                 total=int(inbox.get("totalItemCount") or 0), unread=int(inbox.get("unreadItemCount") or 0),
+                 processed_folder=folder if moves else None, processed_exists=processed)
+
+
+def _probe_error(error: GraphError, tenant: str, address: str) -> ProbeError:
+    code = error.code or ""
+    if code == "token:tenant" or (code.startswith("token:") and "AADSTS90002" in str(error)):
+        return ProbeError("tenant", str(error), tenant=tenant)
+    if code.startswith("token:"):
+        return ProbeError("auth_app", str(error))
+    if error.status == 401:
+        return ProbeError("auth_app", str(error))
+    if error.status == 404 or code in ("ErrorInvalidUser", "MailboxNotEnabledForRESTAPI", "ResourceNotFound"):
+        return ProbeError("mailbox", str(error), address=address)
+    if error.status == 403 or code == "ErrorAccessDenied":
+        return ProbeError("permission", str(error), address=address)
+    return ProbeError("server", str(error), status=error.status)
+
+
+def find_child_folder(client: GraphClient, name: str) -> str | None:
+    """The id of the inbox's subfolder with this display name, or None."""
+    quoted = name.replace("'", "''")
+    page = client.request("GET", f"{client.user}/mailFolders/inbox/childFolders?"
+                          + _query({"$filter": f"displayName eq '{quoted}'"})).json()
+    return page["value"][0]["id"] if page.get("value") else None
 
 
 def send(outbound) -> None:
@@ -189,5 +252,5 @@ def send(outbound) -> None:
         client.session.close()
 
 
-register("graph", GraphFetcher)
+register("graph", GraphFetcher, probe)
 transports.register("graph", send)

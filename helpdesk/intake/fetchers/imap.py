@@ -29,11 +29,12 @@ import ssl
 from dataclasses import dataclass
 
 from imapclient import DELETED, SEEN, IMAPClient
+from imapclient.exceptions import IMAPClientError, LoginError
 
-from ...netguard import refuse_remote_in_tests
+from ...netguard import check_mail_host, refuse_remote_in_tests
 from ..models import MailChannel
 from ..swallowed import note
-from . import register, secret
+from . import Found, ProbeError, register, secret
 
 log = logging.getLogger(__name__)
 
@@ -174,6 +175,47 @@ def _login(client: IMAPClient, settings: ImapSettings, credential: str) -> None:
         client.plain_login(settings.username, credential)
 
 
+def probe(name: str, address: str, raw: dict, credential, *, timeout: float) -> Found:
+    """Log in, count the folder's messages and look for the processed folder; selects, fetches and moves nothing."""
+    settings = parse_settings(raw)
+    check_mail_host(settings.host, settings.port, "IMAP")
+    refuse_remote_in_tests(settings.host, "IMAP")
+    if callable(credential):
+        credential = credential()
+    if not credential:
+        raise ProbeError("secret")
+    try:
+        context = ssl.create_default_context(cafile=settings.tls_ca_file)
+    except (OSError, ssl.SSLError) as error:
+        raise ProbeError("ca_file", str(error), path=settings.tls_ca_file) from error
+    client = IMAPClient(settings.host, port=settings.port, ssl=settings.security == "ssl", ssl_context=context,
+                        timeout=min(settings.timeout, timeout))
+    try:
+        if settings.security == "starttls":
+            client.starttls(context)
+        try:
+            _login(client, settings, credential)
+        except LoginError as error:
+            raise ProbeError("auth", str(error)) from error
+        if not client.folder_exists(settings.folder):
+            raise ProbeError("folder", folder=settings.folder)
+        status = client.folder_status(settings.folder, [b"MESSAGES", b"UNSEEN"])  # STATUS: nothing is selected
+        processed = client.folder_exists(settings.processed_folder) if settings.acknowledge == "move" else None
+    finally:
+        try:
+            client.logout()
+        except (IMAPClientError, OSError) as error:  # a broken connection: close our end only
+            log.info("imap probe %s: logout failed (%s); closing the socket", name, type(error).__name__)
+            try:
+                client.shutdown()
+            except OSError:
+                pass
+    return Found(server=settings.host, account=settings.username, folder=settings.folder,
+                 total=status[b"MESSAGES"], unread=status[b"UNSEEN"],
+                 processed_folder=settings.processed_folder if processed is not None else None,
+                 processed_exists=processed)
+
+
 def imap_fetcher(mailbox) -> ImapFetcher:
     """The fetcher for an IMAP mailbox, its password or token read from configuration."""
     settings = dict(mailbox.settings or {})
@@ -181,4 +223,4 @@ def imap_fetcher(mailbox) -> ImapFetcher:
     return ImapFetcher(mailbox.name, settings, secret(mailbox, key), f"MAILBOX_{mailbox.name}_{key}".upper())
 
 
-register(MailChannel.IMAP, imap_fetcher)
+register(MailChannel.IMAP, imap_fetcher, probe)
