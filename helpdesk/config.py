@@ -93,6 +93,8 @@ class Defaults:
     SMTP_PASSWORD = None
     SMTP_TIMEOUT = 30
     OUTBOX_MAX_ATTEMPTS = 8
+    OUTBOX_RUN_SECONDS = 60  # one outbox run keeps sending while rows are due, up to this long
+    OUTBOX_FAILURES_TO_PAUSE = 5  # failures in a row (the relay is down) end the run; the rest waits
     # Legal clocks of security incidents, in wall-clock hours from awareness (REGULATION.md).
     GDPR_NOTIFY_HOURS = 72
     NIS2_EARLY_WARNING_HOURS = 24

@@ -1,15 +1,25 @@
-"""Sending the outbox: claim due rows atomically, send, record; retry with back-off."""
+"""Sending the outbox: claim due rows atomically, send, record; retry with back-off.
+
+One run keeps sending batch after batch while rows are due (a busy desk writes far more
+than one batch between two runs), up to OUTBOX_RUN_SECONDS, renewing the job lease between
+batches. A batch is claimed in one statement; each row's outcome is recorded right after its
+send, so a crash can repeat at most the one message in flight. SMTP rows share one
+connection per run. After OUTBOX_FAILURES_TO_PAUSE failures in a row (the relay is down) the
+run stops and leaves the rest for the next run instead of waiting out a timeout per row.
+"""
 
 import logging
+import time
 from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
+from .. import leases
 from ..database import unit_of_work
 from ..extensions import db
 from .models import OutboundMessage, OutboxStatus
-from .transports import transport_for
+from .transports import smtp_connection, transport_for
 
 log = logging.getLogger(__name__)
 BACKOFF_MINUTES = (1, 5, 15, 60, 180, 360, 720)
@@ -17,37 +27,76 @@ LEASE = timedelta(minutes=5)
 BATCH = 50
 
 
+def _due(now):
+    return sa.or_(
+        sa.and_(OutboundMessage.status == OutboxStatus.PENDING, OutboundMessage.next_attempt_at <= now),
+        sa.and_(OutboundMessage.status == OutboxStatus.SENDING, OutboundMessage.lease_until < now),
+    )
+
+
 def send_outbox(clock) -> int:
     """Send every due outbox row once; returns how many were sent."""
-    now = clock.now()
-    sent = 0
-    due = db.session.scalars(
-        sa.select(OutboundMessage.id).where(
-            sa.or_(
-                sa.and_(OutboundMessage.status == OutboxStatus.PENDING, OutboundMessage.next_attempt_at <= now),
-                sa.and_(OutboundMessage.status == OutboxStatus.SENDING, OutboundMessage.lease_until < now),
-            )
-        ).order_by(OutboundMessage.next_attempt_at, OutboundMessage.id).limit(BATCH)
-    ).all()
-    db.session.rollback()  # end the read transaction before claiming
-    for outbound_id in due:
-        if _claim(outbound_id, now):
-            sent += _send_one(outbound_id, clock)
+    config = current_app.config
+    budget = config.get("OUTBOX_RUN_SECONDS", 60)
+    pause_after = config.get("OUTBOX_FAILURES_TO_PAUSE", 5)
+    started = time.monotonic()  # a time budget for this run, not domain time
+    sent = failures_in_a_row = 0
+    tried = set()
+    with smtp_connection():
+        while True:
+            now = clock.now()
+            due = db.session.scalars(
+                sa.select(OutboundMessage.id).where(_due(now))
+                .order_by(OutboundMessage.next_attempt_at, OutboundMessage.id).limit(BATCH)
+            ).all()
+            db.session.rollback()  # end the read transaction before claiming
+            due = [i for i in due if i not in tried]
+            if not due:
+                break
+            tried.update(due)
+            claimed = _claim(due, now)
+            for position, outbound_id in enumerate(claimed):
+                ok = _send_one(outbound_id, clock)
+                sent += ok
+                failures_in_a_row = 0 if ok else failures_in_a_row + 1
+                if failures_in_a_row >= pause_after:
+                    log.warning("outbox: %s failures in a row; the rest waits for the next run", failures_in_a_row)
+                    _give_back(claimed[position + 1:], now)
+                    return sent
+            if time.monotonic() - started >= budget:
+                break
+            try:
+                leases.keep_alive(clock.now())
+            except leases.LeaseLost:  # another scheduler runs the job now; rows it claims are its own
+                break
     return sent
 
 
-def _claim(outbound_id, now) -> bool:
-    """Take a row for this process; a second scheduler's UPDATE then matches nothing."""
+def _claim(ids, now) -> list[int]:
+    """Take due rows for this process in one statement; a second scheduler's UPDATE then matches none of them."""
     with unit_of_work():
-        result = db.session.execute(
+        claimed = db.session.scalars(
             sa.update(OutboundMessage)
-            .where(OutboundMessage.id == outbound_id, sa.or_(
-                sa.and_(OutboundMessage.status == OutboxStatus.PENDING, OutboundMessage.next_attempt_at <= now),
-                sa.and_(OutboundMessage.status == OutboxStatus.SENDING, OutboundMessage.lease_until < now)))
-            .values(status=OutboxStatus.SENDING, lease_until=now + LEASE,
-                    attempts=OutboundMessage.attempts + 1)
-        )
-    return result.rowcount == 1
+            .where(OutboundMessage.id.in_(ids), _due(now))
+            .values(status=OutboxStatus.SENDING, lease_until=now + LEASE, attempts=OutboundMessage.attempts + 1)
+            .returning(OutboundMessage.id)
+            .execution_options(synchronize_session=False)
+        ).all()
+    return sorted(claimed)
+
+
+def _give_back(ids, now) -> None:
+    """Rows claimed by this run but not tried (the relay is down): pending again, the try not counted."""
+    if not ids:
+        return
+    db.session.rollback()
+    with unit_of_work():
+        db.session.execute(
+            sa.update(OutboundMessage)
+            .where(OutboundMessage.id.in_(ids), OutboundMessage.status == OutboxStatus.SENDING,
+                   OutboundMessage.lease_until == now + LEASE)
+            .values(status=OutboxStatus.PENDING, lease_until=None, attempts=OutboundMessage.attempts - 1)
+            .execution_options(synchronize_session=False))
 
 
 def _send_one(outbound_id, clock) -> int:

@@ -3,6 +3,8 @@
 Every transport takes an OutboundMessage and raises on failure; the job retries.
 """
 
+import contextlib
+import contextvars
 import os
 import smtplib
 import ssl
@@ -45,18 +47,75 @@ def send_files(outbound) -> None:
         fh.write(bytes(build_mime(outbound)))
 
 
+class _Relay:
+    """One SMTP connection kept open for a run of the outbox; opened on first use, reopened after a failure."""
+
+    MESSAGES_PER_CONNECTION = 100  # relays limit messages per session; start a new one well before
+
+    def __init__(self):
+        self.smtp = None
+        self.count = 0
+
+    def send(self, message, sender, recipients) -> None:
+        if self.smtp is None or self.count >= self.MESSAGES_PER_CONNECTION:
+            self.close()
+            self.smtp = _connect(current_app.config)
+        try:
+            self.smtp.send_message(message, from_addr=sender, to_addrs=recipients)
+            self.count += 1
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError):
+            self.count += 1  # the relay refused this message; the session itself is fine (smtplib sent RSET)
+            raise
+        except BaseException:
+            self.close(quit=False)  # the session is in an unknown state: never reuse it
+            raise
+
+    def close(self, quit=True) -> None:
+        if self.smtp is not None:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                self.smtp.quit() if quit else self.smtp.close()
+        self.smtp, self.count = None, 0
+
+
+_relay: contextvars.ContextVar[_Relay | None] = contextvars.ContextVar("smtp_relay", default=None)
+
+
+@contextlib.contextmanager
+def smtp_connection():
+    """Within this block, SMTP sends share one connection to the relay (the outbox job's run)."""
+    relay = _Relay()
+    token = _relay.set(relay)
+    try:
+        yield
+    finally:
+        _relay.reset(token)
+        relay.close()
+
+
+def _connect(cfg) -> smtplib.SMTP:
+    refuse_remote_in_tests(cfg["SMTP_HOST"], "SMTP")
+    smtp = smtplib.SMTP(cfg["SMTP_HOST"], cfg["SMTP_PORT"], timeout=cfg["SMTP_TIMEOUT"])
+    try:
+        if cfg["SMTP_STARTTLS"]:
+            smtp.starttls(context=ssl.create_default_context())
+        if cfg["SMTP_USERNAME"]:
+            smtp.login(cfg["SMTP_USERNAME"], cfg["SMTP_PASSWORD"] or "")
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
 def send_smtp(outbound) -> None:
     """Send through the SMTP relay (STARTTLS and login when configured)."""
-    cfg = current_app.config
-    refuse_remote_in_tests(cfg["SMTP_HOST"], "SMTP")
+    message, recipients = build_mime(outbound), list(outbound.recipients) + list(outbound.cc)
     try:
-        with smtplib.SMTP(cfg["SMTP_HOST"], cfg["SMTP_PORT"], timeout=cfg["SMTP_TIMEOUT"]) as smtp:
-            if cfg["SMTP_STARTTLS"]:
-                smtp.starttls(context=ssl.create_default_context())
-            if cfg["SMTP_USERNAME"]:
-                smtp.login(cfg["SMTP_USERNAME"], cfg["SMTP_PASSWORD"] or "")
-            smtp.send_message(build_mime(outbound), from_addr=outbound.sender,
-                              to_addrs=list(outbound.recipients) + list(outbound.cc))
+        relay = _relay.get()
+        if relay is not None:
+            relay.send(message, outbound.sender, recipients)
+            return
+        with _connect(current_app.config) as smtp:
+            smtp.send_message(message, from_addr=outbound.sender, to_addrs=recipients)
     except (smtplib.SMTPException, OSError) as error:
         raise TransportError(f"{type(error).__name__}: {error}") from error
 

@@ -139,13 +139,13 @@ def test_two_senders_never_send_one_row_twice(session, clock, auth, client, smtp
     real_claim = jobs._claim
     raced = []
 
-    def claim_after_the_other(outbound_id, now):
-        if outbound_id == ack.id and not raced:
-            raced.append(real_claim(outbound_id, now))  # the other process's UPDATE lands first
-        return real_claim(outbound_id, now)
+    def claim_after_the_other(ids, now):
+        if ack.id in ids and not raced:
+            raced.append(real_claim([ack.id], now))  # the other process's UPDATE lands first
+        return real_claim(ids, now)
 
     monkeypatch.setattr(jobs, "_claim", claim_after_the_other)
-    assert send_outbox(clock) == 0 and raced == [True]
+    assert send_outbox(clock) == 0 and raced == [[ack.id]]
     assert send_outbox(clock) == 0  # a second run finds nothing due
     assert capture.messages == []
 
@@ -154,3 +154,49 @@ def test_two_senders_never_send_one_row_twice(session, clock, auth, client, smtp
     assert send_outbox(clock) + send_outbox(clock) == 2
     assert sorted(m["Message-ID"] for _, m in capture.messages) == sorted(
         [f"<{ack.message_id}>", f"<{reply.message_id}>"])
+
+
+def queue_rows(session, clock, count):
+    """Outbox rows of the kind a busy desk writes, due now."""
+    for n in range(count):
+        session.add(OutboundMessage(
+            created_at=clock.now(), kind="acknowledgement", sender="helpdesk@exempelby.se",
+            recipients=[f"person{n}@exempelby.se"], cc=[], subject=f"[#{n}] Tack", headers={},
+            message_id=f"bulk.{n}.{clock.now().timestamp()}@helpdesk.exempelby.se", body_text="Tack.",
+            status=OutboxStatus.PENDING, attempts=0, next_attempt_at=clock.now()))
+    session.commit()
+
+
+def test_one_run_sends_a_backlog_larger_than_a_batch_over_few_connections(
+        session, clock, smtp_server, smtp_config, empty_outbox, monkeypatch):
+    # Before: one run sent 50 rows (one batch) every 15 s whatever was waiting, each over a connection of its own.
+    from helpdesk.notifications import transports
+
+    controller, capture = smtp_server
+    smtp_config(controller.port)
+    connections = []
+    real_connect = transports._connect
+
+    def counting_connect(cfg):
+        connections.append(1)
+        return real_connect(cfg)
+
+    monkeypatch.setattr(transports, "_connect", counting_connect)
+    queue_rows(session, clock, 3 * jobs.BATCH + 7)
+    assert send_outbox(clock) == 3 * jobs.BATCH + 7
+    assert len(capture.messages) == 3 * jobs.BATCH + 7
+    assert len(connections) == -(-(3 * jobs.BATCH + 7) // transports._Relay.MESSAGES_PER_CONNECTION)
+    assert session.scalar(sa.select(sa.func.count()).select_from(OutboundMessage)
+                          .where(OutboundMessage.status != OutboxStatus.SENT)) == 0
+
+
+def test_a_relay_that_is_down_ends_the_run_and_the_untried_rows_keep_their_attempts(
+        app, session, clock, smtp_config, empty_outbox):
+    smtp_config(free_port())  # nothing listens there
+    queue_rows(session, clock, 12)
+    assert send_outbox(clock) == 0
+    rows_now = session.scalars(sa.select(OutboundMessage).where(OutboundMessage.status != OutboxStatus.SENT)).all()
+    pause = app.config["OUTBOX_FAILURES_TO_PAUSE"]
+    assert sorted(r.attempts for r in rows_now) == [0] * (12 - pause) + [1] * pause
+    assert {r.status for r in rows_now} == {OutboxStatus.PENDING}
+    assert all(r.lease_until is None for r in rows_now)
