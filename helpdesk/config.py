@@ -110,6 +110,10 @@ class Defaults:
         "financial_loss": "Allvarlig ekonomisk förlust för organisationen",
         "harm_to_others": "Betydande skada för andra fysiska eller juridiska personer",
     }
+    # How a security incident's assessment sets its impact (helpdesk.security.priority): a hit
+    # dimension (K, R, T, S) of an affected system at "severe" KLASSA level or above is wide impact,
+    # at "moderate" some impact; the MSB categories listed are at least some impact.
+    SECURITY_PRIORITY = {"klassa_severe": 3, "klassa_moderate": 2, "categories": [7, 9]}
     # Signs the manifest of `helpdesk archive export` files (HMAC-SHA256). None: a key derived from
     # SECRET_KEY, so a new SECRET_KEY makes older archives fail `archive verify`; set this (long, random,
     # kept apart from the archives) where archives must outlive the secret key.

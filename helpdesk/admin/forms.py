@@ -149,6 +149,8 @@ class GroupForm(AdminForm):
     description = TextAreaField(_l("Beskrivning (valfritt)"), filters=[strip],
                                 validators=[Length(max=5000, message=_l("Högst 5000 tecken."))])
     is_service_desk = BooleanField(_l("Central servicedesk (tar emot det som ingen regel styr någon annanstans)"))
+    handles_security_incidents = BooleanField(
+        _l("Informationssäkerhetssamordnarnas grupp (tar emot alla säkerhetsincidenter)"))
     is_active = BooleanField(_l("Aktiv"), default=True)
     submit = SubmitField(_l("Spara"))
 
@@ -161,7 +163,7 @@ class GroupForm(AdminForm):
         return {"organisation_id": self.organisation_id.data, "department_id": self.none(self.department_id.data),
                 "name": self.name.data, "email": self.email.data.lower() if self.email.data else None,
                 "description": self.description.data or None, "is_service_desk": self.is_service_desk.data,
-                "is_active": self.is_active.data}
+                "handles_security_incidents": self.handles_security_incidents.data, "is_active": self.is_active.data}
 
 
 class MemberForm(AdminForm):

@@ -57,8 +57,10 @@ def edit_department(dept_id):
 
 @bp.route("/groups")
 def groups():
-    """Every support group with its number of members."""
-    return render_template("admin/groups.html", items=queries.groups())
+    """Every support group with its number of members; a warning when no group takes security incidents."""
+    items = queries.groups()
+    return render_template("admin/groups.html", items=items, security_group_missing=not any(
+        group.handles_security_incidents and group.is_active for group, _count in items))
 
 
 @bp.route("/groups/new", methods=["GET", "POST"])

@@ -64,6 +64,7 @@ class GroupIn(Strict):
     email = ma.fields.Email(allow_none=True, load_default=None, validate=validate.Length(max=254))
     description = Text(allow_none=True, load_default=None, validate=validate.Length(max=5000))
     is_service_desk = ma.fields.Boolean(load_default=False)
+    handles_security_incidents = ma.fields.Boolean(load_default=False)
     is_active = ma.fields.Boolean(load_default=True)
 
 

@@ -196,6 +196,7 @@ class GroupOut(ma.Schema):
     organisation_id = ma.fields.Integer(required=True)
     department_id = ma.fields.Integer(allow_none=True)
     is_service_desk = ma.fields.Boolean(required=True)
+    handles_security_incidents = ma.fields.Boolean(required=True)
     is_active = ma.fields.Boolean(required=True)
 
 

@@ -24,7 +24,9 @@ GROUPS = [
     ("mbfsys", "Systemförvaltning Miljö och bygg", "mbf", "mbfsystem@exempelby.se", False),
     ("tfdrift", "Teknisk drift och VA", "tf", "tekniskdrift@exempelby.se", False),
     ("bostit", "Bostäder IT", "bost", "it@exempelbybostader.se", False),
+    ("sec", "Informationssäkerhet", "klk", "informationssakerhet@exempelby.se", False),
 ]
+SECURITY_GROUP = "sec"  # the security officers' group: every security incident goes here
 
 # (username, full name, department, roles, groups (lead marked with *), title)
 USERS = [
@@ -33,7 +35,7 @@ USERS = [
     ("sara", "Sara Nilsson", "soc", ["agent"], ["*socsys"], "Systemförvaltare, gruppledare"),
     ("olle", "Olle Berg", "soc", ["system_admin"], [], "Systemförvaltare verksamhetssystem"),
     ("maria", "Maria Ek", "klk", ["manager", "system_owner"], [], "IT-chef"),
-    ("ines", "Ines Karlsson", "klk", ["security_officer"], [], "Informationssäkerhetssamordnare"),
+    ("ines", "Ines Karlsson", "klk", ["security_officer"], ["*sec"], "Informationssäkerhetssamordnare"),
     ("admin", "Systemadministratör", "klk", ["admin"], [], "IT-enheten"),
     ("lena", "Lena Andersson", "klk", ["agent"], ["*desk", "drift"], "Servicedeskansvarig"),
     ("johan", "Johan Persson", "buf", ["agent"], ["*skolit"], "IT-pedagog"),

@@ -38,7 +38,8 @@ def seed_demo(*, now, password=DEMO_PASSWORD, with_tickets=True) -> dict:
     groups = {}
     for key, name, dept, email, desk in data.GROUPS:
         groups[key] = SupportGroup(name=name, department_id=depts[dept].id, email=email,
-                                   organisation_id=depts[dept].organisation_id, is_service_desk=desk)
+                                   organisation_id=depts[dept].organisation_id, is_service_desk=desk,
+                                   handles_security_incidents=key == data.SECURITY_GROUP)
     db.session.add_all(groups.values())
     db.session.flush()
     users = {}

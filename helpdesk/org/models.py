@@ -64,6 +64,8 @@ class SupportGroup(db.Model):
     description: Mapped[str | None] = mapped_column(sa.Text)
     # The central service desk triages whatever no rule routes elsewhere.
     is_service_desk: Mapped[bool] = mapped_column(default=False)
+    # The security officers' group: every security incident is routed here, whatever its system.
+    handles_security_incidents: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     is_active: Mapped[bool] = mapped_column(default=True)
 
     organisation: Mapped[Organisation] = relationship()

@@ -18,9 +18,22 @@ class Decision:
     reason: dict  # {"by": "system"|"rule"|"service_desk", "id": ..., "name": ...}
 
 
+def security_group(organisation_id) -> SupportGroup | None:
+    """The active security officers' group, the organisation's own first; None when none is configured."""
+    return db.session.scalar(
+        sa.select(SupportGroup).where(SupportGroup.handles_security_incidents, SupportGroup.is_active)
+        .order_by((SupportGroup.organisation_id == organisation_id).desc(), SupportGroup.id).limit(1))
+
+
 def decide_group(*, organisation_id, system=None, requester_department_id=None,
-                 channel=None, mailbox=None, text="", default_group=None) -> Decision:
-    """Affected system first, then rules in order, then the mailbox's group, then the service desk."""
+                 channel=None, mailbox=None, text="", default_group=None, security=False) -> Decision:
+    """A security incident to the security officers' group; otherwise the affected system first,
+    then rules in order, then the mailbox's group, then the service desk."""
+    if security:
+        group = security_group(organisation_id)
+        if group is not None:
+            return Decision(group, {"by": "security", "id": group.id, "name": group.name})
+        # None configured: routed as any ticket (the incident and admin pages warn).
     if system is not None and system.support_group is not None and system.support_group.is_active:
         return Decision(system.support_group, {"by": "system", "id": system.id, "name": system.name})
     rules = db.session.scalars(

@@ -9,10 +9,15 @@ from flask_babel import gettext as _
 from ..audit.services import record
 from ..errors import DomainError, InvalidField
 from ..extensions import db
+from ..org.models import Organisation
+from ..routing.services import security_group
+from ..sla.services import refresh_sla
 from ..tickets import services as tickets
 from ..tickets.models import Channel, TicketType
 from ..webhooks.events import emit_event
 from .clocks import deadlines
+from .labels import DEADLINE_LABELS
+from .priority import Assessment, assess, assess_facts
 from .models import (
     MSB_CATEGORIES, Art34Decision, GdprRisk, IncidentSystem, SecurityIncident, Submission, SubmissionKind,
 )
@@ -32,14 +37,21 @@ def report_incident(*, reporter, subject, description, now, aware_at=None, syste
     """An employee reports an information-security incident: a confidential ticket and its record."""
     if aware_at is not None and aware_at > now:
         raise InvalidField("aware_at", _("Tidpunkten kan inte ligga i framtiden."))
+    # Routed to the security officers' group (tickets.create_ticket) with the priority of an
+    # incident nobody has assessed yet: the GDPR clock runs in calendar hours from now.
+    organisation = db.session.get(Organisation, reporter.organisation_id) if reporter.organisation_id else None
+    first = assess_facts(personal_data=personal_data, risk=None, significant=None, category=None, klassa=0,
+                         nis2_covered=organisation.nis2_covered if organisation else True, rules=_rules())
     ticket = tickets.create_ticket(
         requester=reporter, subject=subject, body=description, actor=reporter, now=now, system=system,
-        type=TicketType.SECURITY_INCIDENT, channel=channel, is_confidential=True)
+        type=TicketType.SECURITY_INCIDENT, channel=channel, is_confidential=True,
+        impact=first.impact, urgency=first.urgency)
     incident = _new_record(ticket, aware_at or now, personal_data=personal_data)
     if system is not None:
         incident.systems.append(IncidentSystem(system_id=system.id))
     db.session.flush()
     _log(incident, "registered", actor=reporter, now=now)
+    apply_assessment(incident, before=first, actor=reporter, now=now)  # the controller may be a bolag
     emit_event("security_incident.registered", {"ticket": ticket.id, "incident": incident.id}, now=now,
                confidential=True)
     return incident
@@ -53,11 +65,19 @@ def raise_to_incident(ticket, *, actor, now) -> SecurityIncident:
     ticket.type = TicketType.SECURITY_INCIDENT
     ticket.is_confidential = True
     tickets.add_participant(ticket, actor.id, role="worker")  # the person working it keeps access
+    if ticket.assignee_id:
+        tickets.add_participant(ticket, ticket.assignee_id, role="worker")  # and so does its assignee
     incident = _new_record(ticket, now)
     if ticket.system_id:
         incident.systems.append(IncidentSystem(system_id=ticket.system_id))
     db.session.flush()
     _log(incident, "raised", actor=actor, now=now)
+    group = security_group(ticket.organisation_id)
+    if group is not None:
+        tickets.move_to_group(ticket, group, actor=actor, now=now,
+                              why={"by": "security", "id": group.id, "name": group.name})
+    apply_assessment(incident, actor=actor, now=now, lower=False)  # a P1 outage stays P1
+    refresh_sla(ticket, now=now)  # a security incident's service hours are round the clock
     emit_event("security_incident.registered", {"ticket": ticket.id, "incident": incident.id}, now=now,
                confidential=True)
     return incident
@@ -72,9 +92,43 @@ def _new_record(ticket, aware_at, *, personal_data=None) -> SecurityIncident:
     return incident
 
 
+def _rules() -> dict:
+    return current_app.config["SECURITY_PRIORITY"]
+
+
+def assessment_of(incident) -> Assessment:
+    """What the incident's assessment so far gives as impact and urgency."""
+    return assess(incident, _rules())
+
+
+def apply_assessment(incident, *, actor, now, before: Assessment | None = None, lower=True) -> None:
+    """Set the ticket's priority from the assessment, with its grounds in the history.
+
+    before: the assessment before this change; when it gives the same impact and urgency, a
+    priority a person has set by hand stands. lower=False never lowers the priority."""
+    after = assessment_of(incident)
+    if before is not None and (before.impact, before.urgency) == (after.impact, after.urgency):
+        return
+    ticket = incident.ticket
+    if not lower and tickets.priority_for(after.impact, after.urgency) >= ticket.priority:
+        return
+    tickets.change_priority(ticket, impact=after.impact, urgency=after.urgency, actor=actor, now=now, reason={
+        "by": "security_assessment", "impact": after.impact, "urgency": after.urgency,
+        "grounds": list(after.grounds)})
+
+
 def deadlines_of(incident):
     """The incident's legal clocks under the configured deadlines."""
     return deadlines(incident, current_app.config, nis2_covered=incident.controller_organisation.nis2_covered)
+
+
+def incident_legal_view(ticket, *, now):
+    """The incident of a ticket and, for its page, its legal clocks (they lead; the SLA follows)."""
+    incident = incident_of(ticket)
+    if incident is None:
+        return None, None
+    return incident, {"clocks": deadlines_of(incident), "labels": DEADLINE_LABELS, "now": now,
+                      "no_group": security_group(ticket.organisation_id) is None}
 
 
 def incident_of(ticket) -> SecurityIncident | None:
@@ -88,6 +142,7 @@ def classify_incident(incident, *, category, hits, personal_data, system_ids, co
     """MSB category, dimensions hit, personal data, systems, controller and awareness time."""
     if category is not None and category not in MSB_CATEGORIES:
         raise InvalidField("category", _("Välj en av MSB:s kategorier."))
+    before = assessment_of(incident)
     if awareness_at != incident.awareness_at:
         if awareness_at > now:
             raise InvalidField("awareness_at", _("Tidpunkten kan inte ligga i framtiden."))
@@ -103,7 +158,9 @@ def classify_incident(incident, *, category, hits, personal_data, system_ids, co
     incident.controller_organisation_id = controller_organisation_id
     incident.systems = [IncidentSystem(system_id=i) for i in dict.fromkeys(system_ids)]
     db.session.flush()
+    db.session.expire(incident, ["systems", "controller_organisation"])  # read the new rows back
     _log(incident, "classified", actor=actor, now=now, category=category)
+    apply_assessment(incident, before=before, actor=actor, now=now)
 
 
 ART33_FIELDS = ("nature", "people_categories", "people_count", "record_categories", "record_count",
@@ -116,11 +173,13 @@ def assess_gdpr(incident, *, risk, justification, fields: dict, actor, now) -> N
         raise InvalidField("risk", _("Välj en bedömning."))
     if not (justification or "").strip():
         raise InvalidField("risk_justification", _("Motivera bedömningen."))
+    before = assessment_of(incident)
     incident.risk, incident.risk_justification = risk, justification.strip()
     for name in ART33_FIELDS:
         setattr(incident, name, fields.get(name) if name.endswith("count") else (fields.get(name) or ""))
     db.session.flush()
     _log(incident, "gdpr_assessed", actor=actor, now=now, risk=risk)
+    apply_assessment(incident, before=before, actor=actor, now=now)
 
 
 def record_submission(incident, *, kind, sent_at: datetime, reference, summary, late_reason="",
@@ -174,9 +233,11 @@ def assess_significance(incident, *, thresholds_met, significant, notes, actor, 
     met = [key for key in thresholds_met if key in known]
     if met and significant is False and not (notes or "").strip():
         raise InvalidField("significance_notes", _("Tröskelvärden är uppfyllda: motivera varför incidenten ändå inte är betydande."))
+    before = assessment_of(incident)
     incident.thresholds_met, incident.significant, incident.significance_notes = met, significant, (notes or "").strip()
     db.session.flush()
     _log(incident, "nis2_assessed", actor=actor, now=now, significant=significant, thresholds=met)
+    apply_assessment(incident, before=before, actor=actor, now=now)
 
 
 def mark_handled(incident, *, handled_at, actor, now) -> None:

@@ -16,6 +16,7 @@ from ..errors import DomainError, InvalidField
 from ..extensions import db
 from ..forms import choices
 from ..org.models import Department, Organisation
+from ..routing.services import security_group
 from ..tickets.loaders import get_ticket_or_404
 from ..tickets.pages import find_person, system_or_none
 from ..web import client_address
@@ -114,6 +115,7 @@ def render_incident(item, **given):
     return render_template(
         "security/incident.html", item=item, now=utcnow(), editable=editable,
         deadlines=services.deadlines_of(item),
+        no_security_group=security_group(item.ticket.organisation_id) is None,
         labels=DEADLINE_LABELS, msb=MSB_LABELS, risks=RISK_LABELS, kinds=SUBMISSION_LABELS,
         thresholds=current_app.config["NIS2_THRESHOLDS"], failed_forms=[f for f in forms.values() if f.errors],
         **forms,

@@ -32,10 +32,19 @@ def business_calendar(calendar: Calendar | None) -> BusinessCalendar:
 
 
 def calendar_of(ticket) -> Calendar | None:
-    """The system's service hours, else the organisation's, else the first active calendar."""
+    """The system's service hours, else the organisation's, else the first active calendar.
+
+    A security incident runs round the clock (an active always-open calendar, the organisation's
+    own first) when one exists: its legal clocks count calendar hours, so its SLA should too."""
     from ..catalogue.models import System
     from ..org.models import Organisation
 
+    if ticket.type == "security_incident":
+        always = db.session.scalar(
+            sa.select(Calendar).where(Calendar.always_open, Calendar.is_active)
+            .order_by((Calendar.organisation_id == ticket.organisation_id).desc(), Calendar.id).limit(1))
+        if always is not None:
+            return always
     system = db.session.get(System, ticket.system_id) if ticket.system_id else None
     if system is not None and system.calendar_id:
         return db.session.get(Calendar, system.calendar_id)

@@ -105,13 +105,14 @@ def render_ticket(ticket, **given):
         forms["system_form"] = given.get("system_form") or bind(SystemForm, ticket)
         if not given.get("system_form"):
             forms["system_form"].system_id.data = ticket.system_id or 0
-    incident = None
+    incident = legal = None
     if staff and ticket.type == "security_incident":
-        from ..security.services import incident_of
+        from ..clock import utcnow
+        from ..security.services import incident_legal_view
 
-        incident = incident_of(ticket)
+        incident, legal = incident_legal_view(ticket, now=utcnow())
     return render_template(
-        "tickets/show.html" if staff else "tickets/requester.html", incident=incident,
+        "tickets/show.html" if staff else "tickets/requester.html", incident=incident, legal=legal,
         ticket=ticket, perms=perms, messages=conversation(ticket, internal=staff), events=events,
         conflict=given.get("conflict"), merged_target=_merged_target(ticket),
         history_entries=history_entries(events), canned_data=canned_data,

@@ -66,6 +66,7 @@ def create_ticket(*, requester, subject, body, actor, now, system=None, impact=3
         requester_department_id=requester.department_id, channel=channel,
         mailbox=mailbox.name if mailbox else None, text=f"{subject}\n{body}",
         default_group=mailbox.default_group if mailbox else None,
+        security=type == TicketType.SECURITY_INCIDENT,
     )
     priority, raised = raised_priority(priority_for(impact, urgency), system, type)
     ticket = Ticket(
@@ -221,14 +222,16 @@ def change_system(ticket, system, *, actor, now) -> None:
     refresh_sla(ticket, now=now)
 
 
-def move_to_group(ticket, group, *, actor, now, reason=None) -> None:
-    """Hand the ticket to another support group; the assignee goes unless a member there."""
+def move_to_group(ticket, group, *, actor, now, reason=None, why=None) -> None:
+    """Hand the ticket to another support group; the assignee goes unless a member there.
+
+    why: the routing reason kept in history when the move is not a person's choice."""
     if group.id == ticket.support_group_id:
         return
     if not group.is_active:
         raise DomainError(_("Gruppen %(name)s är inte aktiv.", name=group.name))
     record_event(ticket, "group", actor=actor, now=now, old=ticket.support_group_id, new=group.id,
-                 reason={"by": "manual", "text": reason} if reason else {"by": "manual"})
+                 reason=why or ({"by": "manual", "text": reason} if reason else {"by": "manual"}))
     intents.note("group", ticket, now=now, group_id=group.id)
     ticket.support_group_id = group.id
     ticket.support_group = group
