@@ -66,7 +66,7 @@ def heading(pdf, text: str, *, size: float = 12, keep: float = 30):
         pdf.ln(3)
     pdf.set_font(FONT, "B", size)
     pdf.set_text_color(*INK)
-    pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT", align="LEFT")
     pdf.ln(1.5)
     pdf.set_font(FONT, "", 9)
 
@@ -74,7 +74,7 @@ def heading(pdf, text: str, *, size: float = 12, keep: float = 30):
 def paragraph(pdf, text: str, *, size: float = 9, emphasis: str = "", color=INK, after: float = 1.5):
     pdf.set_font(FONT, emphasis, size)
     pdf.set_text_color(*color)
-    pdf.multi_cell(0, size * 0.47, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, size * 0.47, text, new_x="LMARGIN", new_y="NEXT", align="LEFT")
     pdf.set_text_color(*INK)
     pdf.set_font(FONT, "", 9)
     pdf.ln(after)
