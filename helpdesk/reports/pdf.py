@@ -92,9 +92,12 @@ def _first_page(pdf, report, title, scope):
     heading(pdf, _("Sammanfattning"), size=12)
     for key in ("response_share", "resolution_share"):
         figure, value = FIGURES[key], values.get(key)
-        shown = verdict(figure, value, goal)
-        paragraph(pdf, f"{figure.title}: {value_text(figure, value)} – {shown.text.lstrip('✓✗ ')} "
-                       f"({_('målet är %(goal)s', goal=percent(goal))}).", size=10, after=0.8)
+        if value is None or value.percent is None:
+            line = _("%(figure)s: ingen data denna månad.", figure=figure.title)
+        else:
+            line = _("%(figure)s: %(value)s – %(verdict)s (målet är %(goal)s).", figure=figure.title,
+                     value=percent(value.percent), verdict=verdict(figure, value, goal).text, goal=percent(goal))
+        paragraph(pdf, line, size=10, after=0.8)
     paragraph(pdf, _("%(opened)s ärenden kom in och %(closed)s avslutades; %(backlog)s var öppna vid månadens slut. "
                      "%(breached)s ärenden fick en överskriden svars- eller lösningstid.",
                      opened=number(values["opened"]), closed=number(values["closed"]),

@@ -3,7 +3,7 @@
 The same charts as charts.py draws for the web page, told apart the same way
 without colour: opened as solid bars, closed as hatched bars, the open backlog
 as a dashed line with squares; first responses as a solid line with diamonds,
-resolutions as a dash-dot line with triangles, the goal as a dotted line. The
+resolutions as a long-dashed line with triangles, the goal as a dotted line. The
 numbers are in the table under the charts.
 """
 
