@@ -178,8 +178,7 @@ def _breakdowns(pdf, report):
         table(pdf, [str(DIMENSIONS[dimension].title), *(str(FIGURES[k].title) for k in PDF_BREAKDOWN_FIGURES)],
               rows)
         if total > len(shown):
-            paragraph(pdf, more_rows(len(shown), total, _("webbrapporten och Excel-filen")), size=8, emphasis="I",
-                      color=MUTED)
+            paragraph(pdf, more_rows(len(shown), total, _("webbrapporten och Excel-filen")), size=8, color=MUTED)
     paragraph(pdf, _("✗ betyder under målet %(goal)s.", goal=percent(goal)), size=8, color=MUTED)
 
 
@@ -195,7 +194,7 @@ def _breaches(pdf, report):
                                                 for r, n in reasons[:TOP_ROWS]])
         if len(reasons) > TOP_ROWS:
             paragraph(pdf, more_rows(TOP_ROWS, len(reasons), _("webbrapporten och Excel-filen")), size=8,
-                      emphasis="I", color=MUTED)
+                      color=MUTED)
     channels = ", ".join(f"{r.label} {number(r.values['opened'])}" for r in report.channels)
     if channels:
         paragraph(pdf, _("Inkomna per kanal: %(channels)s.", channels=channels), size=8.5)
@@ -215,7 +214,7 @@ def _followup(pdf, f):
                     _("Oplanerade avbrott (timmar)")], rows, align=["LEFT", "RIGHT", "RIGHT", "LEFT", "RIGHT"])
         if len(ordered) > TOP_ROWS:
             paragraph(pdf, more_rows(TOP_ROWS, len(ordered), _("webbrapporten och Excel-filen")), size=8,
-                      emphasis="I", color=MUTED)
+                      color=MUTED)
     else:
         paragraph(pdf, _("Inga system att mäta."), color=MUTED)
 
@@ -230,7 +229,7 @@ def _followup(pdf, f):
                     _("Lösta inom avtal (procent)"), _("Överskridna tider")], rows)
         if len(ordered) > TOP_ROWS:
             paragraph(pdf, more_rows(TOP_ROWS, len(ordered), _("webbrapporten och Excel-filen")), size=8,
-                      emphasis="I", color=MUTED)
+                      color=MUTED)
     else:
         paragraph(pdf, _("Inga eskaleringar till leverantörer under månaden."), color=MUTED)
 
@@ -243,7 +242,7 @@ def _followup(pdf, f):
         table(pdf, [_("Förvaltning"), _("Timmar"), _("Kostnad (kr)"), _("Ärenden")], rows, total_row=True)
         if len(departments) > TOP_ROWS:
             paragraph(pdf, more_rows(TOP_ROWS, len(departments), _("webbrapporten och Excel-filen")), size=8,
-                      emphasis="I", color=MUTED)
+                      color=MUTED)
     else:
         paragraph(pdf, _("Ingen tid loggad under månaden."), color=MUTED)
 
