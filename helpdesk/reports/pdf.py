@@ -161,7 +161,7 @@ def _breakdowns(pdf, report):
         shown, total = _shortened(report.breakdowns[dimension])
         if dimension == "priority":
             shown, total = report.breakdowns[dimension], len(report.breakdowns[dimension])
-        heading(pdf, str(DIMENSIONS[dimension].title), size=10.5, keep=45)
+        heading(pdf, str(DIMENSIONS[dimension].title), size=10.5, keep=22 + 5.5 * len(shown))  # the table whole
         if not shown:
             paragraph(pdf, _("Inga ärenden."), color=MUTED)
             continue
