@@ -42,12 +42,8 @@ def _figure(width=7.5, height=3.2):
     return figure, figure.add_subplot()
 
 
-def _render(figure, title: str, fmt: str):
-    """SVG text for the page, or PNG bytes (for the PDF, whose library cannot draw hatching)."""
-    if fmt == "png":
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
-        return buffer.getvalue()
+def _render(figure, title: str) -> str:
+    """SVG text for the page (the PDF draws its own charts: pdf_charts.py)."""
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return strict_svg(buffer.getvalue(), title)
@@ -91,7 +87,7 @@ def _integer_axis(axis):
     axis.set_ylim(bottom=0)
 
 
-def volume_chart(labels, opened, closed, backlog, *, title, names, fmt="svg"):
+def volume_chart(labels, opened, closed, backlog, *, title, names):
     """Opened and closed per month as bars (closed hatched), open at month end as a dashed line."""
     figure, axis = _figure()
     x = range(len(labels))
@@ -102,10 +98,10 @@ def volume_chart(labels, opened, closed, backlog, *, title, names, fmt="svg"):
     axis.set_xticks(list(x), labels, rotation=45, ha="right")
     _integer_axis(axis)
     axis.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    return _render(figure, title, fmt)
+    return _render(figure, title)
 
 
-def share_chart(labels, response, resolution, goal, *, title, names, fmt="svg"):
+def share_chart(labels, response, resolution, goal, *, title, names):
     """The shares within target per month as two lines with different markers, and the goal."""
     nan = float("nan")
     figure, axis = _figure()
@@ -117,10 +113,10 @@ def share_chart(labels, response, resolution, goal, *, title, names, fmt="svg"):
     axis.set_xticks(x, labels, rotation=45, ha="right")
     _percent_axis(axis)
     axis.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    return _render(figure, title, fmt)
+    return _render(figure, title)
 
 
-def bar_chart(labels, values, *, title, horizontal=False, fmt="svg"):
+def bar_chart(labels, values, *, title, horizontal=False):
     """One series of bars with its value written at each bar."""
     figure, axis = _figure(height=max(2.4, 0.35 * len(labels)) if horizontal else 3.0)
     positions = list(range(len(labels)))
@@ -135,10 +131,10 @@ def bar_chart(labels, values, *, title, horizontal=False, fmt="svg"):
         _integer_axis(axis)
         axis.set_ylim(0, max(values or [0]) * 1.15 + 1)
     axis.bar_label(bars, labels=[str(v) for v in values], padding=2, fontsize=8)
-    return _render(figure, title, fmt)
+    return _render(figure, title)
 
 
-def report_chart(name: str, *, trend=None, channels=None, arrivals=None, goal=80, fmt="svg"):
+def report_chart(name: str, *, trend=None, channels=None, arrivals=None, goal=80):
     """One of the report's charts (see CHARTS) from the report's own rows."""
     from flask_babel import gettext as _
 
@@ -150,21 +146,20 @@ def report_chart(name: str, *, trend=None, channels=None, arrivals=None, goal=80
             return volume_chart(
                 labels, [r.values["opened"] for r in trend], [r.values["closed"] for r in trend],
                 [r.values["backlog"] for r in trend], title=_("Inkomna, avslutade och öppna ärenden per månad"),
-                names=[_("Inkomna"), _("Avslutade"), _("Öppna vid månadens slut")], fmt=fmt)
+                names=[_("Inkomna"), _("Avslutade"), _("Öppna vid månadens slut")])
         return share_chart(
             labels, [r.values["response_share"].percent for r in trend],
             [r.values["resolution_share"].percent for r in trend], goal,
             title=_("Andel inom målet per månad"),
-            names=[_("Första svar inom målet"), _("Lösta inom målet"), _("Mål %(goal)s %%", goal=number(goal))],
-            fmt=fmt)
+            names=[_("Första svar inom målet"), _("Lösta inom målet"), _("Mål %(goal)s %%", goal=number(goal))])
     if name == "channels":
         return bar_chart([r.label for r in channels], [r.values["opened"] for r in channels],
-                         title=_("Inkomna ärenden per kanal"), horizontal=True, fmt=fmt)
+                         title=_("Inkomna ärenden per kanal"), horizontal=True)
     if name == "weekdays":
         return bar_chart([weekday_name(d)[:3] for d in range(7)], [sum(hours) for hours in arrivals],
-                         title=_("Inkomna ärenden per veckodag"), fmt=fmt)
+                         title=_("Inkomna ärenden per veckodag"))
     return bar_chart([str(h) for h in range(24)], [sum(day[h] for day in arrivals) for h in range(24)],
-                     title=_("Inkomna ärenden per timme"), fmt=fmt)
+                     title=_("Inkomna ärenden per timme"))
 
 
 CHARTS = ("volume", "within_target", "channels", "weekdays", "hours")

@@ -32,6 +32,7 @@ def monthly_command(month_text, org_name, fmt, out, username, include_confidenti
     from .months import InvalidMonth, parse_month
     from .queries import everything_scope, report_scope, scoped
     from .report import monthly_report, scope_description
+    from .wording import covers_everything
 
     now = utcnow()
     try:
@@ -48,14 +49,14 @@ def monthly_command(month_text, org_name, fmt, out, username, include_confidenti
         user = db.session.scalar(sa.select(User).where(User.username == username))
         if user is None:
             raise click.BadParameter(f"no user {username!r}", param_hint="--user")
-        scope, scope_text = report_scope(user), scope_description(user)
+        scope, scope_text, everything = report_scope(user), scope_description(user), covers_everything(user)
     else:
-        scope = everything_scope(confidential=include_confidential)
+        scope, everything = everything_scope(confidential=include_confidential), True
         scope_text = _("Alla ärenden, även sekretessmarkerade.") if include_confidential else \
             _("Alla ärenden utom sekretessmarkerade.")
     report = monthly_report(scoped(scope, organisation.id if organisation else None), month, now=now,
                             organisation=organisation)
-    data = render(report, fmt, scope_text=scope_text)  # everything is ready before anything is written
+    data = render(report, fmt, scope_text=scope_text, everything=everything)  # everything is ready before anything is written
     if out:
         with open(out, "wb") as handle:
             handle.write(data)

@@ -18,6 +18,7 @@ from .definitions import BREAKDOWNS, COUNT, DIMENSIONS, DURATION, FIGURES, SHARE
 from .formatting import month_name, weekday_name
 from . import followup
 from .report import SATISFACTION_FIGURES, Share
+from .wording import scope_line
 
 FORMATS = {
     "json": "application/json",
@@ -30,9 +31,17 @@ CSV_COLUMNS = ("section", "month", "dimension", "key", "label", "figure", "title
 UNITS = {COUNT: "count", SHARE: "percent", DURATION: "seconds", TOTAL: "seconds", "average": "score"}
 
 
-def render(report, fmt: str, *, scope_text: str = "") -> bytes:
-    """The report as the bytes of one file format (see FORMATS)."""
-    writers = {"json": to_json, "csv": to_csv, "xlsx": to_xlsx, "pdf": to_pdf, EXCEL_CSV: to_excel_csv}
+def render(report, fmt: str, *, scope_text: str = "", everything: bool = False) -> bytes:
+    """The report as the bytes of one file format (see FORMATS).
+
+    scope_text says which tickets the reader's report counts (report.scope_description);
+    everything, whether that is every organisation's (wording.covers_everything).
+    """
+    if fmt == "xlsx":
+        return to_xlsx(report, scope_text=scope_text, everything=everything)
+    if fmt == "pdf":
+        return to_pdf(report, scope_text=scope_text, everything=everything)
+    writers = {"json": to_json, "csv": to_csv, EXCEL_CSV: to_excel_csv}
     return writers[fmt](report, scope_text=scope_text)
 
 
@@ -141,11 +150,11 @@ def _heading(figure) -> str:
     return f"{figure.title} ({_unit(figure)})"
 
 
-def to_xlsx(report, *, scope_text="") -> bytes:
+def to_xlsx(report, *, scope_text="", everything=False) -> bytes:
     book = safe_workbook()  # text cells stay text (issue 8, finding 16)
     sheet = book.create_sheet(_("Nyckeltal"))
     sheet.append([_("SLA-rapport för %(month)s", month=month_name(report.month))])
-    sheet.append([report.organisation.name if report.organisation else _("Alla organisationer"), scope_text])
+    sheet.append([scope_line(report.organisation, scope_text, everything=everything)])
     sheet.append([])
     sheet.append([_("Nyckeltal"), _("Värde"), _("Enhet"), _("Täljare"), _("Nämnare"), _("Definition")])
     for key, value in report.total.values.items():
@@ -190,12 +199,10 @@ def to_xlsx(report, *, scope_text="") -> bytes:
     return buffer.getvalue()
 
 
-def to_pdf(report, *, scope_text="") -> bytes:
+def to_pdf(report, *, scope_text="", everything=False) -> bytes:
     from .pdf import report_pdf
 
-    return report_pdf(report, scope_text=scope_text)
-
-
+    return report_pdf(report, scope_text=scope_text, everything=everything)
 
 
 # Swedish Excel: semicolon separated, decimal comma, UTF-8 with BOM, times in hours and minutes.

@@ -15,6 +15,7 @@ from ..auth.routes import declare, requires
 from . import charts, exports, followup, formatting, queries
 from .definitions import BREAKDOWN_FIGURES, BREAKDOWNS, DIMENSIONS, FIGURES, POPULATIONS, TERMS, TREND_FIGURES
 from .months import InvalidMonth, Month, parse_month
+from .wording import covers_everything, scope_line
 from .report import arrivals, channel_rows, goal_percent, label_of, monthly_report, scope_description, trend_only
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -32,7 +33,8 @@ def require_report_permission():
 
 @bp.context_processor
 def report_helpers():
-    return {"fmt": formatting, "FIGURES": FIGURES, "DIMENSIONS": DIMENSIONS, "encode": encode_value}
+    return {"fmt": formatting, "FIGURES": FIGURES, "DIMENSIONS": DIMENSIONS, "encode": encode_value,
+            "scope_line": scope_line}
 
 
 @bp.app_errorhandler(InvalidMonth)
@@ -82,7 +84,7 @@ def monthly(month):
         organisations=db.session.scalars(sa.select(Organisation).where(Organisation.is_active)
                                          .order_by(Organisation.name)).all(),
         months=latest.trend(24)[::-1], latest=latest, scope_text=scope_description(current_user),
-        scope_is_everything=report_covers_everything(current_user),
+        scope_is_everything=covers_everything(current_user),
         breakdowns=BREAKDOWNS, columns=BREAKDOWN_FIGURES, trend_figures=TREND_FIGURES,
         msb_labels=MSB_LABELS, deadline_labels=DEADLINE_LABELS)
 
@@ -130,7 +132,8 @@ def export(month, fmt):
         abort(404)
     month, organisation, now = _month(month), _organisation(), utcnow()
     report = monthly_report(_scope(organisation), month, now=now, organisation=organisation)
-    data = exports.render(report, fmt, scope_text=scope_description(current_user))
+    data = exports.render(report, fmt, scope_text=scope_description(current_user),
+                          everything=covers_everything(current_user))
     name = f"sla-rapport-{month.key}{'-' + str(organisation.id) if organisation else ''}.{fmt}"
     if fmt == exports.EXCEL_CSV:
         name = name.replace(".excel.csv", "-excel.csv")
@@ -174,11 +177,3 @@ def decode_value(dimension, text: str):
     if abs(number) > MAX_ID or (dimension == "weekday" and not 0 <= number <= 6) or (dimension == "hour" and not 0 <= number <= 23):
         abort(404)
     return number
-
-
-def report_covers_everything(user) -> bool:
-    """Whether the user's report counts every organisation's tickets (else only the user's area)."""
-    from ..auth.permissions import reach_of
-
-    reach = reach_of(user)
-    return reach.is_security or reach.sees_all_open_cases

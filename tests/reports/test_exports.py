@@ -62,7 +62,8 @@ def test_pdf_export_is_a_printable_document(october, client, auth):
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     data = response.data
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
-    assert len(re.findall(rb"/Type\s*/Page\b", data)) >= 8  # key figures, trend, five breakdowns, reasons, definitions
+    # key figures; trend; breakdowns; breaches, follow-up; definitions: a few pages, not a data dump
+    assert 4 <= len(re.findall(rb"/Type\s*/Page\b", data)) <= 6
 
 
 def run(runner, *args):
