@@ -76,8 +76,8 @@ def _ingest_all(app, clock, messages) -> tuple[list[float], dict]:
     return seconds, outcomes
 
 
-def measure_throughput(rounds: int = 1) -> dict:
-    """Each round on a fresh database: the whole corpus once, timed per message."""
+def measure_throughput(rounds: int = 1, batch: int = 1) -> dict:
+    """Each round on a fresh database: the whole corpus once, timed per message (batch > 1: per batch)."""
     import logging
 
     from tests.intake.corpus import corpus_files, raw_mail
@@ -90,7 +90,13 @@ def measure_throughput(rounds: int = 1) -> dict:
         with tempfile.TemporaryDirectory(prefix="bench-intake-") as folder:
             app, clock = _app(Path(folder))
             _ingest_all(app, clock, [_warmup_mail(i) for i in range(20)])
-            seconds, outcomes = _ingest_all(app, clock, messages)
+            if batch > 1:
+                cpu = time.process_time()
+                seconds, outcomes = _ingest_batches(app, clock, messages, batch)
+                outcomes["_cpu_seconds"] = time.process_time() - cpu
+                seconds = [s / batch for s in seconds for _ in range(batch)][:len(messages)]
+            else:
+                seconds, outcomes = _ingest_all(app, clock, messages)
         total, cpu = sum(seconds), outcomes.pop("_cpu_seconds")
         result = {"messages": len(messages), "megabytes": round(sum(map(len, messages)) / 1e6, 1),
                   "per_second": round(len(messages) / total, 1), "seconds": round(total, 2),
@@ -404,18 +410,27 @@ def _load() -> str:
         return "?"
 
 
-def run(report=print, *, rounds: int = 1) -> dict:
-    """Measure both, hand the Markdown section to report, and return the figures with it."""
+def run(report=print, *, rounds: int = 1, mix: int = 1000, batch: int = 100) -> dict:
+    """Measure all, hand the Markdown section to report, and return the figures with it."""
     throughput = measure_throughput(rounds)
+    batched = measure_throughput(rounds, batch=batch)
     memory = measure_memory()
-    markdown = render(throughput, memory)
+    figures = measure_mix(mix, batch) if mix else {}
+    markdown = render(throughput, memory, batched, batch) + ("\n" + render_mix(figures, batch) if figures else "")
     report(markdown)
-    return {"throughput": throughput, "memory": memory, "markdown": markdown}
+    return {"throughput": throughput, "batched": batched, "memory": memory,
+            "mix": {f"{mode} {phase}": f for (mode, phase), f in figures.items()}, "markdown": markdown}
 
 
-def render(throughput: dict, memory: dict) -> str:
+def render(throughput: dict, memory: dict, batched: dict | None = None, batch: int = 100) -> str:
     ok = "" if throughput["per_second"] >= TARGET_PER_SECOND else " ✗"
     outcomes = ", ".join(f"{k} {v}" for k, v in sorted(throughput["outcomes"].items()))
+    batch_rows = [] if batched is None else [
+        f"| The same, {batch} messages per transaction (fetchers; load average {batched['load']}) | "
+        f"≥ {TARGET_PER_SECOND} messages/s | {batched['per_second']} messages/s"
+        f"{'' if batched['per_second'] >= TARGET_PER_SECOND else ' ✗'} |",
+        f"| — per CPU second; per message median / p95 (a batch's time ÷ its size) | | "
+        f"{batched['per_cpu_second']} messages/s; {batched['median_ms']} / {batched['p95_ms']} ms |"]
     return "\n".join([
         "## Mail intake",
         "",
@@ -431,6 +446,7 @@ def render(throughput: dict, memory: dict) -> str:
         f"| Throughput per CPU second of the process | | {throughput['per_cpu_second']} messages/s |",
         f"| Per message, median / p95 / max | | {throughput['median_ms']} / {throughput['p95_ms']} / "
         f"{throughput['max_ms']} ms |",
+        *batch_rows,
         f"| One {memory['message_mb']} MB message ({memory['outcome']}) | | {memory['seconds']} s |",
         f"| — peak traced Python memory (tracemalloc) | | {memory['traced_peak_mb']} MB |",
         f"| — peak RSS of the process (before: {memory['rss_before_mb']} MB) | | {memory['rss_peak_mb']} MB |",
@@ -441,12 +457,18 @@ def render(throughput: dict, memory: dict) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.intake", description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=1, help="fresh-database rounds; the best is reported")
+    parser.add_argument("--mix", type=int, default=1000, help="messages per phase of the synthetic mix (0: none)")
+    parser.add_argument("--batch", type=int, default=100, help="messages per transaction in the batched runs")
+    parser.add_argument("--profile", choices=("new", "followup", "mixed"), help="print a cProfile of one phase")
     parser.add_argument("--memory-child", nargs=2, metavar=("FOLDER", "EML"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.memory_child:
         _memory_child(*args.memory_child)
         return 0
-    run(rounds=args.rounds)
+    if args.profile:
+        profile_mix(args.profile, args.mix or 300, args.batch)
+        return 0
+    run(rounds=args.rounds, mix=args.mix, batch=args.batch)
     return 0
 
 
