@@ -71,6 +71,11 @@ class Defaults:
     MAIL_MAX_BYTES = 40 * 1024 * 1024  # larger mail is kept but quarantined
     MAIL_ACK_LIMIT_PER_HOUR = 5  # acknowledgements to one address; breaks loops
     MAIL_PROBE_TIMEOUT = 10  # seconds per connect or answer in a mailbox's "Testa anslutningen" (no retries)
+    # Fetched mail (IMAP, Graph, EWS, a folder, mbox/maildir files) is taken in this many messages per
+    # transaction and acknowledged after its commit (helpdesk.intake.batch); 1: one at a time.
+    # A batch also bounds the source's raw bytes held in memory (and MAIL_INTAKE_BATCH_BYTES does).
+    MAIL_INTAKE_BATCH = 100
+    MAIL_INTAKE_BATCH_BYTES = 64 * 1024 * 1024
     # Received HTML is cleaned once at intake (helpdesk.intake.sanitise): tags nested deeper are
     # dropped (their text stays), larger HTML is not kept (the text part is shown), and mail the
     # cleaner cannot finish within the time and memory below is shown as text.

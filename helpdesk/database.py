@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
@@ -103,3 +104,52 @@ def _sqlite_begin(conn):
         mode = "IMMEDIATE" if _WRITING.get() else "DEFERRED"
         conn.exec_driver_sql(f"BEGIN {mode}")
         conn.info["sqlite_begin"] = mode
+
+
+# Settings-like rows read many times in one transaction (a batch of mail: service levels, clock
+# rules, calendars, routing rules, webhook subscriptions). Kept in session.info for the outermost
+# transaction only; any flush that touches one of the watched tables, a bulk update or delete, or
+# a rollback (also of a savepoint) forgets them all.
+_CACHE_KEY = "helpdesk_transaction_cache"
+_WATCHED: set[str] = set()
+
+
+def transaction_cached(name: str, load, *, tables=(), session=None):
+    """load() once per transaction under name; tables: the tables whose change must forget it."""
+    _WATCHED.update(tables)
+    cache = (session or db.session).info.setdefault(_CACHE_KEY, {})
+    if name not in cache:
+        cache[name] = load()
+    return cache[name]
+
+
+def forget_transaction_cache(session=None) -> None:
+    (session or db.session).info.pop(_CACHE_KEY, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_cache_after_transaction(session, transaction):
+    if transaction.parent is None:
+        session.info.pop(_CACHE_KEY, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_cache_on_rollback(session, previous_transaction):
+    session.info.pop(_CACHE_KEY, None)
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_cache_on_change(session, flush_context):
+    if _CACHE_KEY not in session.info:
+        return
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(obj, "__tablename__", None)
+        if table in _WATCHED:
+            session.info.pop(_CACHE_KEY, None)
+            return
+
+
+@event.listens_for(Session, "after_bulk_update")
+@event.listens_for(Session, "after_bulk_delete")
+def _forget_cache_on_bulk(update_context):
+    update_context.session.info.pop(_CACHE_KEY, None)

@@ -18,6 +18,8 @@ from ..clock import get_clock, utcnow
 from ..database import unit_of_work
 from ..extensions import db
 from .models import Mailbox
+from .batch import ingest_batch
+from .jobs import batches
 from .services import ingest
 
 EX_TEMPFAIL = 75  # sendmail's "try again later": the relay keeps the mail and retries
@@ -77,9 +79,11 @@ def intake_command(paths, mailbox_name, as_json):
         for path in paths:
             if not os.path.exists(path):
                 raise click.ClickException(f"No such file or folder: {path}")
-            for raw in messages_in(path):
-                _report(_take(raw, box_id), as_json)
-                taken += 1
+            # Files are not acknowledged anywhere: a batch per transaction, reported after its commit.
+            for items in batches((None, raw) for raw in messages_in(path)):
+                for data in ingest_batch(items, box_id, now=utcnow(), acknowledge=lambda _handle: None):
+                    _report(data, as_json)
+                taken += len(items)
     except DATABASE_DOWN as error:
         click.echo(f"helpdesk intake: {_database_problem(error)}; {taken} messages were taken in before that. "
                    "Run it again later: messages already taken in are recognised as duplicates.", err=True)

@@ -3,22 +3,39 @@
 import hashlib
 
 import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from ..auth.models import User
 from ..extensions import db
+
+# Address -> user found (or made) in this transaction: a batch of mail meets the same senders
+# again and again. Only hits are kept (a miss may become a contact any moment); a rollback,
+# also of one message's savepoint, or a user changed or deleted in a flush forgets them all.
+KNOWN = "helpdesk_intake_known_users"
 
 
 def user_for(address: str):
     """The active user or contact with this address, if any."""
     if not address:
         return None
-    return db.session.scalar(sa.select(User).where(User.email == address.lower()))
-
-
-def contact_for(address: str, name: str, *, organisation_id, now):
-    """The user with this address, else a new requester contact (no login)."""
     address = address.lower()
-    found = user_for(address)
+    known = db.session.info.setdefault(KNOWN, {})
+    found = known.get(address)
+    if found is None:
+        found = db.session.scalar(sa.select(User).where(User.email == address))
+        if found is not None:
+            known[address] = found
+    return found
+
+
+def contact_for(address: str, name: str, *, organisation_id, now, looked_up: bool = False):
+    """The user with this address, else a new requester contact (no login).
+
+    looked_up: the caller has just asked user_for and found nobody (saves asking again).
+    """
+    address = address.lower()
+    found = None if looked_up else user_for(address)
     if found is not None:
         return found
     username = address if len(address) <= 64 else "mail-" + hashlib.sha256(address.encode()).hexdigest()[:40]
@@ -26,4 +43,22 @@ def contact_for(address: str, name: str, *, organisation_id, now):
                    organisation_id=organisation_id, is_contact=True, created_at=now)
     db.session.add(contact)
     db.session.flush()
+    db.session.info.setdefault(KNOWN, {})[address] = contact
     return contact
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_after_transaction(session, transaction):
+    if transaction.parent is None:
+        session.info.pop(KNOWN, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_on_rollback(session, previous_transaction):
+    session.info.pop(KNOWN, None)
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_on_user_change(session, flush_context):
+    if session.info.get(KNOWN) and any(isinstance(o, User) for o in (*session.dirty, *session.deleted)):
+        session.info.pop(KNOWN, None)

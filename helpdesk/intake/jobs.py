@@ -4,13 +4,14 @@ import logging
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from ..database import unit_of_work
 from ..extensions import db
 from .fetchers import fetcher_for
 from . import swallowed
 from .models import Mailbox
-from .services import ingest
+from .batch import FAILED, ingest_batch
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +44,28 @@ def fetch_mailboxes(clock) -> int:
 
 
 def drain(fetcher, mailbox_id, clock) -> int:
-    """Ingest each fetched message in its own transaction, then acknowledge it to the source."""
+    """Ingest the fetched messages a batch per transaction, then acknowledge them to the source.
+
+    Acknowledging comes only after the commit: a crash before it means a re-fetch, which the
+    Message-ID keys record as duplicates (helpdesk.intake.batch).
+    """
     count = 0
-    for handle, raw in fetcher.fetch():
-        with unit_of_work():
-            ingest(raw, db.session.get(Mailbox, mailbox_id) if mailbox_id else None, now=clock.now())
-        fetcher.acknowledge(handle)  # only after the commit: a crash before here means a re-fetch
-        count += 1
+    for items in batches(fetcher.fetch()):
+        results = ingest_batch(items, mailbox_id, now=clock.now(), acknowledge=fetcher.acknowledge)
+        count += sum(1 for result in results if result["outcome"] != FAILED)
     return count
+
+
+def batches(fetched, size: int | None = None, max_bytes: int | None = None):
+    """Lists of (handle, raw) of at most size messages and about max_bytes (from the configuration)."""
+    size = max(1, size or current_app.config["MAIL_INTAKE_BATCH"])
+    max_bytes = max_bytes or current_app.config["MAIL_INTAKE_BATCH_BYTES"]
+    items, held = [], 0
+    for handle, raw in fetched:
+        items.append((handle, raw))
+        held += len(raw)
+        if len(items) >= size or held >= max_bytes:
+            yield items
+            items, held = [], 0
+    if items:
+        yield items

@@ -223,7 +223,8 @@ def _bounced_ticket(mail):
 
 def _follow_up(ticket, mail, mailbox, inbound, sender, now) -> None:
     staff = sender is not None and can(sender, Permission.TICKET_WORK, ticket)
-    author = sender or contact_for(mail.sender, mail.sender_name, organisation_id=ticket.organisation_id, now=now)
+    author = sender or contact_for(mail.sender, mail.sender_name, organisation_id=ticket.organisation_id, now=now,
+                                   looked_up=True)
     policy = getattr(mailbox, "closed_policy", "reopen")
     if ticket.status == Status.CLOSED and policy == "new_linked" and not staff:
         old = ticket
@@ -254,7 +255,8 @@ def _new_ticket(mail, mailbox, inbound, now, known=None) -> None:
     domains = [d.strip().lower().lstrip("@") for d in (getattr(mailbox, "allowed_domains", "") or "").split(",") if d.strip()]
     if domains and mail.sender.rsplit("@", 1)[-1] not in domains:
         raise Quarantine(f"sender domain not allowed: {mail.sender.rsplit('@', 1)[-1]}")
-    requester = known or contact_for(mail.sender, mail.sender_name, organisation_id=organisation_id, now=now)
+    requester = known or contact_for(mail.sender, mail.sender_name, organisation_id=organisation_id, now=now,
+                                     looked_up=True)
     uploads, refused = _uploads(mail)
     acknowledge = not mail.unverified and ack_allowed(requester, now)
     ticket = tickets.create_ticket(

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..errors import DomainError
+from ..database import transaction_cached
 from ..extensions import db
 from ..org.models import SupportGroup
 from .models import RoutingRule, RuleField
@@ -36,11 +37,11 @@ def decide_group(*, organisation_id, system=None, requester_department_id=None,
         # None configured: routed as any ticket (the incident and admin pages warn).
     if system is not None and system.support_group is not None and system.support_group.is_active:
         return Decision(system.support_group, {"by": "system", "id": system.id, "name": system.name})
-    rules = db.session.scalars(
+    rules = transaction_cached("routing_rules", lambda: db.session.scalars(
         sa.select(RoutingRule).join(RoutingRule.target_group)
         .where(RoutingRule.is_active, SupportGroup.is_active)
         .order_by(RoutingRule.position, RoutingRule.id)
-    ).all()
+    ).all(), tables=(RoutingRule.__tablename__, SupportGroup.__tablename__))
     lowered = text.lower()
     for rule in rules:
         if rule_matches(rule, requester_department_id, channel, mailbox, lowered):

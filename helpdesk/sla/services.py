@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from ..database import transaction_cached
 from ..extensions import db
 from .calendar import BusinessCalendar, parse_spans
 from .engine import STOP, ClockState, SlaState, compute
@@ -51,7 +52,8 @@ def calendar_of(ticket) -> Calendar | None:
     org = db.session.get(Organisation, ticket.organisation_id)
     if org is not None and org.default_calendar_id:
         return db.session.get(Calendar, org.default_calendar_id)
-    return db.session.scalar(sa.select(Calendar).where(Calendar.is_active).order_by(Calendar.id).limit(1))
+    return transaction_cached("sla_first_calendar", lambda: db.session.scalar(
+        sa.select(Calendar).where(Calendar.is_active).order_by(Calendar.id).limit(1)), tables=(Calendar.__tablename__,))
 
 
 def tier_of(ticket) -> str:
@@ -66,11 +68,20 @@ def tier_of(ticket) -> str:
 
 
 def level_of(ticket) -> ServiceLevel | None:
-    return db.session.scalar(sa.select(ServiceLevel).where(
-        ServiceLevel.tier == tier_of(ticket), ServiceLevel.priority == ticket.priority))
+    tier = tier_of(ticket)
+    levels = transaction_cached("sla_levels", dict, tables=(ServiceLevel.__tablename__,))
+    key = (tier, ticket.priority)
+    if key not in levels:  # a dict filled as asked: a batch of mail asks for a few of them many times
+        levels[key] = db.session.scalar(sa.select(ServiceLevel).where(
+            ServiceLevel.tier == tier, ServiceLevel.priority == ticket.priority))
+    return levels[key]
 
 
 def clock_rules() -> dict[str, tuple[str, str]]:
+    return transaction_cached("sla_clock_rules", _load_clock_rules, tables=(ClockRule.__tablename__,))
+
+
+def _load_clock_rules() -> dict[str, tuple[str, str]]:
     rows = db.session.execute(sa.select(ClockRule.status, ClockRule.first_response, ClockRule.resolution)).all()
     return {r.status: (r.first_response, r.resolution) for r in rows} or DEFAULT_CLOCK_RULES
 
@@ -153,10 +164,13 @@ def stop_moment(clock: ClockState):
     return moment
 
 
-def refresh_sla(ticket, *, now) -> SlaState:
-    """Recompute a ticket's SLA state from history and store the cache; flushes."""
+def refresh_sla(ticket, *, now, new: bool = False) -> SlaState:
+    """Recompute a ticket's SLA state from history and store the cache; flushes.
+
+    new: the ticket was created in this transaction, so it has no status changes and no alerts to read.
+    """
     db.session.flush()
-    state = state_of(ticket)
-    for name, value in cached_fields(state, notified_alerts(ticket.id)).items():
+    state = state_of(ticket, changes=[] if new else None)
+    for name, value in cached_fields(state, frozenset() if new else notified_alerts(ticket.id)).items():
         setattr(ticket, name, value)
     return state

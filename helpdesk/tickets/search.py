@@ -35,11 +35,13 @@ def matching_ticket_ids(text: str):
     )
 
 
-def index_ticket(ticket) -> None:
-    """(Re)write a ticket's search document from its subject and messages."""
+def index_ticket(ticket, bodies=None) -> None:
+    """(Re)write a ticket's search document from its subject and messages (bodies: when the caller
+    knows them all, as for a ticket just created)."""
     from .models import Message
 
-    bodies = db.session.scalars(sa.select(Message.body).where(Message.ticket_id == ticket.id)).all()
+    if bodies is None:
+        bodies = db.session.scalars(sa.select(Message.body).where(Message.ticket_id == ticket.id)).all()
     write_documents([(ticket.id, ticket.subject, "\n".join(bodies))])
 
 

@@ -90,8 +90,8 @@ def create_ticket(*, requester, subject, body, actor, now, system=None, impact=3
     _add_message(ticket, body=body, kind=kind, author=requester if channel == Channel.EMAIL else actor,
                  channel=channel, now=now, uploads=uploads, **(email or {}))
     db.session.flush()
-    index_ticket(ticket)
-    refresh_sla(ticket, now=now)
+    index_ticket(ticket, bodies=[body or ""])
+    refresh_sla(ticket, now=now, new=True)
     intents.note("created", ticket, now=now, acknowledge=acknowledge)
     return ticket
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from ..database import transaction_cached
 from ..extensions import db
 from .models import DeliveryStatus, EventType, WebhookDelivery, WebhookSubscription
 
@@ -87,8 +88,9 @@ def _emit_before_commit(session):
     changes = session.info.pop(KEY, None)
     if not changes:
         return
-    if session.scalar(sa.select(sa.func.count()).select_from(WebhookSubscription)
-                      .where(WebhookSubscription.is_active)) == 0:
+    if not transaction_cached("webhooks_active", lambda: session.scalar(
+            sa.select(sa.func.count()).select_from(WebhookSubscription).where(WebhookSubscription.is_active)) > 0,
+            tables=(WebhookSubscription.__tablename__,), session=session):
         return
     for entry in changes.values():
         ticket = entry["ticket"]

@@ -5,7 +5,7 @@ import pytest
 import requests_mock
 import sqlalchemy as sa
 
-from helpdesk.intake import jobs
+from helpdesk.intake import batch
 from helpdesk.intake.fetchers import fetcher_for
 from helpdesk.intake.jobs import fetch_mailboxes
 from helpdesk.intake.models import InboundMessage, Mailbox
@@ -106,7 +106,7 @@ def test_failure_before_commit_leaves_the_mail_in_the_inbox(session, clock, ews,
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(jobs, "ingest", broken)
+    monkeypatch.setattr(batch, "ingest", broken)
     assert fetch_mailboxes(clock) == 0
     assert "MoveItem" not in ews.calls and ews.in_folder("Inkorgen") == [raw]
 

@@ -4,7 +4,7 @@ import pytest
 import requests_mock
 import sqlalchemy as sa
 
-from helpdesk.intake import jobs
+from helpdesk.intake import batch
 from helpdesk.intake.fetchers import fetcher_for, graph
 from helpdesk.intake.jobs import fetch_mailboxes
 from helpdesk.intake.models import InboundMessage, Mailbox
@@ -126,7 +126,7 @@ def test_failure_before_commit_leaves_the_mail_unread_in_the_inbox(session, cloc
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(jobs, "ingest", broken)
+    monkeypatch.setattr(batch, "ingest", broken)
     assert fetch_mailboxes(clock) == 0
     assert fake.in_folder("Inbox") == [raw] and not any(m["isRead"] for m in fake.messages.values())
     assert not {"patch", "move"} & {route for route, _ in fake.calls}
