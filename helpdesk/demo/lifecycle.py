@@ -42,21 +42,23 @@ PUBLIC, WEB = MessageKind.PUBLIC.value, Channel.WEB.value
 
 
 class Batch:
-    """Rows of one batch of tickets, and the next free ids."""
+    """Rows of one chunk of tickets. Ticket ids are final; message and event ids count from 0
+    within the chunk (the writer adds the chunk's offset), so chunks can be made in any process."""
 
-    def __init__(self, ticket_id, message_id, event_id):
-        self.ticket_id, self.message_id, self.event_id = ticket_id, message_id, event_id
-        self.events_start = event_id
-        self.clear()
-
-    def clear(self):
+    def __init__(self, ticket_id):
+        self.ticket_id = ticket_id
+        self.message_id = self.event_id = 0
         self.tickets, self.messages, self.events, self.participants, self.documents = [], [], [], [], []
 
 
 class Case:
-    """The ticket being built: mutable state plus the rows written so far."""
+    """The ticket being built: mutable state plus the rows written so far.
 
-    __slots__ = ("batch", "stamp", "id", "status", "first_response", "solved", "closed", "updated", "bodies")
+    Event rows carry a ninth value: the chunk-local id of the message they name (reply, note,
+    first_response, requester_reply), which the writer turns into new_value; else None."""
+
+    __slots__ = ("batch", "stamp", "id", "status", "first_response", "solved", "closed", "updated", "bodies",
+                 "changes")
 
     def __init__(self, batch, stamp, ticket_id):
         self.batch, self.stamp, self.id = batch, stamp, ticket_id
@@ -64,24 +66,27 @@ class Case:
         self.first_response = self.solved = self.closed = None
         self.updated = 0
         self.bodies = []
+        self.changes = []  # (epoch seconds, new status): what the SLA clocks are computed from
 
-    def event(self, at, actor, kind, old=None, new=None, reason=None):
+    def event(self, at, actor, kind, old=None, new=None, reason=None, ref=None):
         b = self.batch
-        b.events.append((b.event_id, self.id, self.stamp(at), actor, kind, old, new, reason))
+        b.events.append((b.event_id, self.id, self.stamp(at), actor, kind, old, new, reason, ref))
         b.event_id += 1
         self.updated = max(self.updated, at)
 
-    def message(self, at, author, kind, channel, body, email_id=None) -> str:
+    def message(self, at, author, kind, channel, body, email_id=None) -> int:
+        """Adds the message; returns its chunk-local id."""
         b = self.batch
         message_id = b.message_id
         b.messages.append((message_id, self.id, kind, channel, author, body, email_id, self.stamp(at)))
         b.message_id += 1
         self.bodies.append(body)
         self.updated = max(self.updated, at)
-        return str(message_id)
+        return message_id
 
     def set_status(self, at, actor, status, reason=None):
         self.event(at, actor, "status", self.status, status, reason)
+        self.changes.append((at, status))
         self.status = status
         if status == SOLVED:
             self.solved = at
@@ -92,14 +97,14 @@ class Case:
 
     def staff_reply(self, at, agent, body):
         message_id = self.message(at, agent, PUBLIC, WEB, body)
-        self.event(at, agent, "reply", new=message_id)
+        self.event(at, agent, "reply", ref=message_id)
         if self.first_response is None:
             self.first_response = at
-            self.event(at, agent, "first_response", new=message_id)
+            self.event(at, agent, "first_response", ref=message_id)
 
     def requester_reply(self, at, requester, body, channel):
         message_id = self.message(at, requester, PUBLIC, channel, body)
-        self.event(at, requester, "requester_reply", new=message_id)
+        self.event(at, requester, "requester_reply", ref=message_id)
         if self.status in REOPENS:
             self.set_status(at, requester, OPENED, "requester_reply")
 

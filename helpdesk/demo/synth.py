@@ -8,7 +8,8 @@ from .lifecycle import (
     AUTO_CLOSE, CHANNELS, CLOSED, CONFIDENTIAL_SHARE, IMPACTS, NEW, OPEN, OPEN_MIX, OPENED, PUBLIC, SOLVED, TYPES,
     URGENCIES, WAITING_REQUESTER, WAITING_SUPPLIER, WEB, Case, open_probability, plan, route_reasons, spread,
 )
-from .timeline import HOUR
+from ..sla.facts import CACHE_COLUMNS
+from .timeline import HOUR, db_value, utc
 
 PHONE, EMAIL = Channel.PHONE.value, Channel.EMAIL.value
 INTERNAL = MessageKind.INTERNAL.value
@@ -25,8 +26,9 @@ class Draw:
 class TicketMaker:
     """Adds tickets to a Batch; priorities and due times follow the app's configuration."""
 
-    def __init__(self, world, rng, *, now, priorities, due_seconds, stamp):
+    def __init__(self, world, rng, *, now, priorities, due_seconds, stamp, resolver=None):
         self.world, self.rng, self.now, self.stamp = world, rng, now, stamp
+        self.resolver = resolver  # sla.facts.Resolver: the row gets its SLA cache (CACHE_COLUMNS) too
         self.priorities = priorities  # (impact, urgency) -> priority
         self.due_seconds = due_seconds  # priority -> seconds
         self.reasons = route_reasons(world)
@@ -40,7 +42,10 @@ class TicketMaker:
         self._create(case, d, t0)
         if d.agent is not None:  # a group without members keeps its tickets new
             self._live(case, d, t0)
-        batch.tickets.append(self._row(case, d, t0))
+        row = self._row(case, d, t0)
+        if self.resolver is not None:
+            row = row[:-1] + self._sla(case, d, t0, row[1])
+        batch.tickets.append(row)
         batch.documents.append((case.id, d.subject, "\n".join(case.bodies)))
         colleagues = self.world.colleagues.get(d.department, ())
         if len(colleagues) > 1 and self.rng.random() < 0.02:
@@ -100,6 +105,14 @@ class TicketMaker:
             stamp(t0 + self.due_seconds[d.priority]),
         )
 
+    def _sla(self, case, d, t0, organisation_id) -> tuple:
+        """The SLA cache, derived from the history just played as recompute derives it from the rows."""
+        fields = self.resolver.fields(
+            system_id=d.system_id, organisation_id=organisation_id, priority=d.priority,
+            created_at=utc(t0), changes=[(utc(at), status) for at, status in case.changes],
+            first_response_at=utc(case.first_response) if case.first_response is not None else None)
+        return tuple(db_value(fields[c]) for c in CACHE_COLUMNS)
+
     def _live(self, case, d, t0):
         """Play the ticket's handling from creation until it is closed or now."""
         rng = self.rng
@@ -140,11 +153,11 @@ class TicketMaker:
             case.requester_reply(at, who.requester, texts.requester_reply(rng, first_name=who.first_name), channel)
         elif action == "note":
             message_id = case.message(at, who.agent, INTERNAL, WEB, texts.internal_note(rng))
-            case.event(at, who.agent, "note", new=message_id)
+            case.event(at, who.agent, "note", ref=message_id)
         elif action == "supplier":
             message_id = case.message(at, who.agent, INTERNAL, WEB,
                                       texts.internal_note(rng, escalated=True))
-            case.event(at, who.agent, "note", new=message_id)
+            case.event(at, who.agent, "note", ref=message_id)
             case.staff_reply(at, who.agent, texts.supplier_reply(rng, to=who.first_name, agent=who.agent_name,
                                                                  group=who.group))
             case.set_status(at, who.agent, WAITING_SUPPLIER)

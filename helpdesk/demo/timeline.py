@@ -28,6 +28,21 @@ def seconds(at: datetime) -> int:
     return int((at - EPOCH).total_seconds())
 
 
+def utc(s: int) -> datetime:
+    """Epoch seconds as an aware UTC datetime."""
+    return EPOCH + timedelta(seconds=s)
+
+
+def db_value(value):
+    """A value as the bulk writers store it: datetimes as Stamps' text (with their microseconds),
+    booleans as 0/1, anything else unchanged."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
 class Stamps:
     """Format epoch seconds as 'YYYY-MM-DD HH:MM:SS.000000' (UTC) from cached date and time parts."""
 

@@ -1,14 +1,21 @@
-"""Rebuilding every ticket's SLA cache from its history, or checking that it matches."""
+"""Rebuilding every ticket's SLA cache from its history, or checking that it matches.
 
-from collections import defaultdict
+Tickets are read in id order, a batch at a time, as plain rows: the batch's status changes
+and alerts come from one range scan of the event index, the catalogue is read once
+(facts.Resolver) and the calendar arithmetic is a table lookup, so a ticket costs the
+engine's own work and no query. Only rows whose cache differs are written (executemany).
+A writing batch runs in one transaction that also holds its reads, so a ticket changed by a
+request meanwhile cannot get a cache computed from its older history.
+"""
 
 import sqlalchemy as sa
 
 from ..database import unit_of_work
 from ..extensions import db
-from .services import cached_fields, clock_rules, state_of
+from .facts import CACHE_COLUMNS, Resolver
 
 BATCH = 2000
+KINDS = ("status", "sla_alert")
 
 
 def recompute(*, now, check: bool, open_only: bool = False, on_difference=None, from_id: int = 0,
@@ -18,53 +25,68 @@ def recompute(*, now, check: bool, open_only: bool = False, on_difference=None, 
     on_batch(counts) is called after each batch has committed (progress, lease renewal)."""
     from ..tickets.models import Ticket, TicketEvent
 
+    ticket, event = Ticket.__table__, TicketEvent.__table__
     counts = {"tickets": 0, "differences": 0, "written": 0}
-    rules = clock_rules()
+    resolver = Resolver(db.session)
+    db.session.commit()  # the catalogue's read transaction
+    update = (sa.update(ticket).where(ticket.c.id == sa.bindparam("b_id"))
+              .values({c: sa.bindparam(f"b_{c}") for c in CACHE_COLUMNS}))
+    columns = [ticket.c[c] for c in ("id", "organisation_id", "system_id", "priority", "created_at",
+                                     "first_response_at", *CACHE_COLUMNS)]
     last_id = from_id - 1 if from_id else 0
     while True:
-        query = sa.select(Ticket).where(Ticket.id > last_id).order_by(Ticket.id).limit(BATCH)
+        query = sa.select(*columns).where(ticket.c.id > last_id).order_by(ticket.c.id).limit(BATCH)
         if open_only:
-            query = query.where(Ticket.is_open)
-        with unit_of_work():
-            batch = db.session.scalars(query).all()
-            # Held for the batch so that state_of's session.get() finds them in the identity
-            # map (it keeps only weak references) instead of asking the database per ticket.
-            catalogue = _catalogue()  # noqa: F841
-            if not batch:
+            query = query.where(ticket.c.is_open)
+        with unit_of_work() if not check else _reading():
+            rows = db.session.execute(query).all()
+            if not rows:
                 break
-            ids = [t.id for t in batch]
-            changes, notified = defaultdict(list), defaultdict(set)
-            for ticket_id, kind, at, new in db.session.execute(
-                    sa.select(TicketEvent.ticket_id, TicketEvent.kind, TicketEvent.at, TicketEvent.new_value)
-                    .where(TicketEvent.ticket_id.in_(ids), TicketEvent.kind.in_(("status", "sla_alert")))
-                    .order_by(TicketEvent.ticket_id, TicketEvent.id)):
+            first, last_id = rows[0][0], rows[-1][0]
+            changes, notified = {}, {}
+            events = sa.select(event.c.ticket_id, event.c.kind, event.c.at, event.c.new_value).where(
+                event.c.kind.in_(KINDS)).order_by(event.c.ticket_id, event.c.id)
+            # Few open tickets are spread over a wide range of ids: name them; else scan the range.
+            events = events.where(event.c.ticket_id.in_([r[0] for r in rows]) if open_only
+                                  else event.c.ticket_id.between(first, last_id))
+            for ticket_id, kind, at, new in db.session.execute(events):
                 if kind == "status":
-                    changes[ticket_id].append((at, new))
+                    changes.setdefault(ticket_id, []).append((at, new))
                 else:
-                    notified[ticket_id].add(new)
-            for ticket in batch:
-                state = state_of(ticket, changes=changes[ticket.id], rules=rules)
-                expected = cached_fields(state, frozenset(notified[ticket.id]))
-                wrong = {k: (getattr(ticket, k), v) for k, v in expected.items() if getattr(ticket, k) != v}
+                    notified.setdefault(ticket_id, set()).add(new)
+            writes = []
+            for row in rows:
+                ticket_id = row[0]
+                expected = resolver.fields(
+                    system_id=row[2], organisation_id=row[1], priority=row[3], created_at=row[4],
+                    changes=changes.get(ticket_id, ()), first_response_at=row[5],
+                    notified=frozenset(notified.get(ticket_id, ())))
+                stored = dict(zip(CACHE_COLUMNS, row[6:]))
                 counts["tickets"] += 1
-                if wrong:
-                    counts["differences"] += 1
-                    if on_difference:
-                        on_difference(ticket.id, wrong)
-                    if not check:
-                        for name, (_old, value) in wrong.items():
-                            setattr(ticket, name, value)
-                        counts["written"] += 1
-            last_id = ids[-1]
+                if stored == expected:
+                    continue
+                counts["differences"] += 1
+                if on_difference:
+                    on_difference(ticket_id, {k: (stored[k], v) for k, v in expected.items() if stored[k] != v})
+                if not check:
+                    writes.append({"b_id": ticket_id, **{f"b_{k}": v for k, v in expected.items()}})
+            if writes:
+                db.session.execute(update, writes)
+                counts["written"] += len(writes)
         if on_batch:
             on_batch(counts)
     return counts
 
 
-def _catalogue() -> list:
-    """The rows every ticket's SLA state is read from: systems, organisations, calendars."""
-    from ..catalogue.models import System
-    from ..org.models import Organisation
-    from .models import Calendar
+class _reading:
+    """A check only reads: a plain (deferred) transaction per batch, without the write lock."""
 
-    return [row for model in (System, Organisation, Calendar) for row in db.session.scalars(sa.select(model))]
+    def __enter__(self):
+        return db.session
+
+    def __exit__(self, exc_type, *exc):
+        if exc_type is None:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return False

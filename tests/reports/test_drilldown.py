@@ -114,10 +114,17 @@ def test_generated_facts_agree_with_history(generated, clock):
 
 
 @pytest.mark.parametrize("username", ["admin", "erik", "ines", "maria", "karin", "sara", "olle", "bo", "johan"])
-def test_the_area_never_goes_beyond_what_the_user_may_see(generated, users, username):
+def test_the_area_never_goes_beyond_what_the_user_may_see(generated, users, clock, username):
     # The twelve-month trend counts the area alone (from an index); every list adds visible_tickets.
     from helpdesk.tickets.queries import visible_tickets
 
     scope = report_scope(users[username])
     count = lambda *where: db.session.scalar(sa.select(sa.func.count()).select_from(Ticket).where(*where))  # noqa: E731
+    if scope.system_ids and not count(scope.area()):
+        # 600 random tickets can miss a small system (0.4 % of tickets); one of its own keeps the check meaningful.
+        from helpdesk.catalogue.models import System
+        from tests import factories as f
+
+        system = db.session.get(System, min(scope.system_ids))
+        f.ticket(users["anna"], now=clock.now(), system_name=system.name)
     assert count(scope.area()) == count(scope.area(), visible_tickets(users[username])) > 0

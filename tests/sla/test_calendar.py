@@ -112,3 +112,25 @@ def test_between_is_additive(calendar, a, d1, d2):
 def test_matches_a_minute_by_minute_walk(calendar, a, minutes):
     b = a + timedelta(minutes=minutes)
     assert calendar.between(a, b) == naive_between(calendar, a, b)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: BusinessCalendar(weekly=WEEKDAYS, holidays=HOLIDAYS),
+    lambda: BusinessCalendar(weekly={}, always_open=True),
+])
+def test_answers_do_not_depend_on_what_was_asked_before(make):
+    # The arithmetic table is built around the first moment asked about and widened later.
+    moments = [at(2026, 6, 1, 9), at(2019, 1, 2, 10), at(2033, 12, 30, 15), at(2026, 10, 25, 1)]
+    fresh = {m: (make().between(moments[0], m) if m > moments[0] else make().between(m, moments[0]),
+                 make().add(m, timedelta(hours=30))) for m in moments}
+    used = make()
+    for m in moments:
+        assert (used.between(moments[0], m) if m > moments[0] else used.between(m, moments[0]),
+                used.add(m, timedelta(hours=30))) == fresh[m]
+
+
+def test_add_ends_at_closing_time_when_the_time_runs_out_there():
+    assert OFFICE.add(at(2026, 11, 18, 15, 0), timedelta(minutes=90)) == at(2026, 11, 18, 16, 30)
+    assert OFFICE.add(at(2026, 11, 18, 15, 0), timedelta(minutes=91)) == at(2026, 11, 19, 8, 1)
+    assert OFFICE.between(at(2026, 11, 18, 15, 0, 0, 250), at(2026, 11, 18, 15, 0, 1)) == timedelta(
+        microseconds=999750)
