@@ -110,7 +110,7 @@ class TicketMaker:
         fields = self.resolver.fields(
             system_id=d.system_id, organisation_id=organisation_id, priority=d.priority,
             created_at=utc(t0), changes=[(utc(at), status) for at, status in case.changes],
-            first_response_at=utc(case.first_response) if case.first_response is not None else None)
+            first_response_at=utc(case.first_response) if case.first_response is not None else None, type=d.type)
         return tuple(db_value(fields[c]) for c in CACHE_COLUMNS)
 
     def _live(self, case, d, t0):

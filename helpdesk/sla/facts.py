@@ -41,6 +41,8 @@ class Resolver:
         self.calendars = {c.id: business_calendar(c) for c in calendars}
         first_active = next((c for c in calendars if c.is_active), None)
         self.fallback = business_calendar(first_active)
+        # calendar_of: a security incident runs on an active always-open calendar, the organisation's own first.
+        self.always_open = [(c.organisation_id, c.id) for c in calendars if c.is_active and c.always_open]
         self.levels = {}
         for level in session.scalars(sa.select(ServiceLevel).order_by(ServiceLevel.id)):
             warn = tuple(int(p) for p in level.warn_percent.split(",") if p.strip().isdigit())
@@ -48,17 +50,21 @@ class Resolver:
             self.levels.setdefault((level.tier, level.priority), (targets, warn))
         self._terms = {}
 
-    def terms(self, system_id, organisation_id, priority):
+    def terms(self, system_id, organisation_id, priority, type=None):
         """(business calendar, (first response, resolution) targets, warn percents)."""
-        key = (system_id, organisation_id, priority)
+        security = type == "security_incident"
+        key = (system_id, organisation_id, priority, security)
         found = self._terms.get(key)
         if found is None:
-            found = self._terms[key] = (self._calendar(system_id, organisation_id),
+            found = self._terms[key] = (self._calendar(system_id, organisation_id, security),
                                         *self.levels.get((self._tier(system_id, organisation_id), priority),
                                                          NO_LEVEL))
         return found
 
-    def _calendar(self, system_id, organisation_id):
+    def _calendar(self, system_id, organisation_id, security=False):
+        if security and self.always_open:
+            own = [c for org, c in self.always_open if org == organisation_id]
+            return self.calendars[(own or [c for _org, c in self.always_open])[0]]
         system = self.systems.get(system_id) if system_id else None
         if system is not None and system[0]:
             return self.calendars.get(system[0], business_calendar(None))
@@ -75,9 +81,9 @@ class Resolver:
         return (org[1] if org is not None else None) or "silver"
 
     def fields(self, *, system_id, organisation_id, priority, created_at, changes, first_response_at,
-               notified=frozenset()) -> dict:
+               notified=frozenset(), type=None) -> dict:
         """cached_fields of the ticket described by these values (datetimes aware UTC)."""
-        calendar, targets, warn = self.terms(system_id, organisation_id, priority)
+        calendar, targets, warn = self.terms(system_id, organisation_id, priority, type)
         state = compute(created_at=created_at, status_changes=changes, first_response_at=first_response_at,
                         calendar=calendar, rules=self.rules, targets=targets, warn_percent=warn)
         return cached_fields(state, notified)

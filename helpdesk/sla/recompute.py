@@ -32,7 +32,7 @@ def recompute(*, now, check: bool, open_only: bool = False, on_difference=None, 
     update = (sa.update(ticket).where(ticket.c.id == sa.bindparam("b_id"))
               .values({c: sa.bindparam(f"b_{c}") for c in CACHE_COLUMNS}))
     columns = [ticket.c[c] for c in ("id", "organisation_id", "system_id", "priority", "created_at",
-                                     "first_response_at", *CACHE_COLUMNS)]
+                                     "first_response_at", "type", *CACHE_COLUMNS)]
     last_id = from_id - 1 if from_id else 0
     while True:
         query = sa.select(*columns).where(ticket.c.id > last_id).order_by(ticket.c.id).limit(BATCH)
@@ -60,8 +60,8 @@ def recompute(*, now, check: bool, open_only: bool = False, on_difference=None, 
                 expected = resolver.fields(
                     system_id=row[2], organisation_id=row[1], priority=row[3], created_at=row[4],
                     changes=changes.get(ticket_id, ()), first_response_at=row[5],
-                    notified=frozenset(notified.get(ticket_id, ())))
-                stored = dict(zip(CACHE_COLUMNS, row[6:]))
+                    notified=frozenset(notified.get(ticket_id, ())), type=row[6])
+                stored = dict(zip(CACHE_COLUMNS, row[7:]))
                 counts["tickets"] += 1
                 if stored == expected:
                     continue

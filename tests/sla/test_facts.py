@@ -18,7 +18,7 @@ def _resolved(resolver, t):
 
     return resolver.fields(system_id=t.system_id, organisation_id=t.organisation_id, priority=t.priority,
                            created_at=t.created_at, changes=status_changes(t.id),
-                           first_response_at=t.first_response_at, notified=notified_alerts(t.id))
+                           first_response_at=t.first_response_at, notified=notified_alerts(t.id), type=t.type)
 
 
 def test_resolver_finds_the_same_calendar_level_and_state_as_state_of(users, clock, session):
@@ -55,3 +55,22 @@ def test_systems_unknown_to_the_catalogue_fall_back_to_the_organisation(users, c
     resolver.systems.pop(system.id)
     calendar, _targets, _warn = resolver.terms(system.id, t.organisation_id, t.priority)
     assert calendar is resolver.terms(None, t.organisation_id, t.priority)[0]
+
+
+def test_a_security_incident_runs_on_the_always_open_calendar_in_recompute_as_on_the_page(users, clock, session):
+    # Before: the batch recompute gave an incident its system's office hours, so `sla recompute`
+    # rewrote the round-the-clock due times that calendar_of gives it.
+    from helpdesk.security.services import report_incident
+    from helpdesk.sla.models import Calendar
+
+    incident = report_incident(reporter=users["anna"], subject="Phishing", description="Länk klickad",
+                               now=clock.now(), system=db.session.scalar(
+                                   sa.select(System).where(System.name == "E-post och kalender")))
+    session.flush()
+    t = incident.ticket
+    always = db.session.scalars(sa.select(Calendar).where(Calendar.always_open, Calendar.is_active)).all()
+    assert always, "the demo data has a round-the-clock calendar"
+    resolver = Resolver(db.session)
+    assert _resolved(resolver, t) == cached_fields(state_of(t), notified_alerts(t.id))
+    ordinary = resolver.terms(t.system_id, t.organisation_id, t.priority)[0]
+    assert resolver.terms(t.system_id, t.organisation_id, t.priority, t.type)[0] is not ordinary
