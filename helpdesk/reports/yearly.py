@@ -113,8 +113,11 @@ def incidents(scope, year) -> dict:
     """
     opened = db.session.scalar(sa.select(sa.func.count()).select_from(Ticket).where(
         _within(Ticket.created_at, year), Ticket.type == TicketType.INCIDENT, scope.clause()))
+    aware = _within(SecurityIncident.awareness_at, year)
+    # The year's incidents name the tickets to look up; otherwise SQLite may walk every ticket.
     query = (sa.select(SecurityIncident.category, sa.func.count()).join(Ticket, Ticket.id == SecurityIncident.ticket_id)
-             .where(_within(SecurityIncident.awareness_at, year)).group_by(SecurityIncident.category))
+             .where(aware, Ticket.id.in_(sa.select(SecurityIncident.ticket_id).where(aware)))
+             .group_by(SecurityIncident.category))
     if scope.organisation_id is not None:
         query = query.where(Ticket.organisation_id == scope.organisation_id)
     by_category = {("none" if c is None else str(c)): n for c, n in db.session.execute(query)}
