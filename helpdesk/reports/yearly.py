@@ -13,14 +13,13 @@ import sqlalchemy as sa
 
 from ..access.models import AccessReview
 from ..availability.measure import measure
-from ..availability.queries import notices_by_system, target_for, targets
+from ..availability.queries import notices_by_system, service_calendars, target_for, targets
 from ..catalogue.models import System
 from ..clock import STOCKHOLM
 from ..effort import queries as effort
 from ..extensions import db
 from ..org.models import Department, SupportGroup
 from ..security.models import SecurityIncident
-from ..sla.services import business_calendar
 from ..suppliers.models import Supplier, SupplierContract
 from ..suppliers.queries import COUNTS, month_counts
 from ..tickets.models import Ticket, TicketType
@@ -93,9 +92,10 @@ def availability(scope, year, now) -> list[dict]:
     systems = critical_systems(scope)
     notices = notices_by_system([s.id for s in systems], year.start, year.end)
     agreed = targets()
+    calendars = service_calendars(systems)
     rows = []
     for system in systems:
-        m = measure(notices[system.id], business_calendar(system.calendar), start=year.start, end=year.end, now=now)
+        m = measure(notices[system.id], calendars[system.id], start=year.start, end=year.end, now=now)
         target = target_for(system, agreed)
         rows.append({"system_id": system.id, "system": system.name, "agreed_percent": target,
                      "measured_percent": None if m.percent is None else round(m.percent, 2),
