@@ -357,7 +357,7 @@ def trend_counts(scope: Scope, months, now) -> list[dict]:
         t = anchor(index)
         for i, month in enumerate(months):
             counts = [sa.func.count() if condition is None else _flag(condition(t)) for condition in measures.values()]
-            counts += [sa.null()] * (3 - len(counts))  # every part has the same columns
+            counts += [sa.literal_column("0")] * (3 - len(counts))  # every part has the same columns
             parts.append(sa.select(sa.literal_column(str(j)).label("j"), sa.literal_column(str(i)).label("i"), *(
                 c.label(f"n{k}") for k, c in enumerate(counts))).select_from(t).where(
                 _within(getattr(t, column), month.start, month.end), scope.area(t)))
