@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from ..catalogue.models import System
 from ..extensions import db
 from ..outages.models import OutageNotice, OutageNoticeSystem
+from ..sla.models import Calendar
 from ..sla.services import business_calendar
 from .measure import Measured, measure
 from .models import AvailabilityTarget
@@ -75,15 +76,41 @@ def notices_by_system(system_ids, start, end) -> dict:
     return result
 
 
+class ServiceTime:
+    """A calendar whose between() is remembered per period: the systems that share a calendar
+    are measured over the same months, and a month's service time takes a walk over its days."""
+
+    def __init__(self, calendar):
+        self.calendar, self.known = calendar, {}
+
+    def between(self, a, b):
+        key = (a, b)
+        if key not in self.known:
+            self.known[key] = self.calendar.between(a, b)
+        return self.known[key]
+
+
+def service_calendars(systems) -> dict:
+    """{system id: ServiceTime} with the systems' calendars read in one query, shared between systems."""
+    ids = {s.calendar_id for s in systems if s.calendar_id is not None}
+    rows = {c.id: c for c in db.session.scalars(sa.select(Calendar).where(Calendar.id.in_(ids)))} if ids else {}
+    shared = {}
+    for system in systems:
+        arithmetic = business_calendar(rows.get(system.calendar_id))
+        shared.setdefault(id(arithmetic), (arithmetic, ServiceTime(arithmetic)))
+    return {s.id: shared[id(business_calendar(rows.get(s.calendar_id)))][1] for s in systems}
+
+
 def month_availability(scope, month, now, *, with_trend=True, systems=None) -> list[SystemAvailability]:
     """Every followed system's availability in the month, and (with_trend) in the eleven months before."""
     systems = systems if systems is not None else systems_in(scope)
     months = month.trend() if with_trend else [month]
     notices = notices_by_system([s.id for s in systems], months[0].start, month.end)
     agreed = targets()
+    calendars = service_calendars(systems)
     result = []
     for system in systems:
-        calendar = business_calendar(system.calendar)
+        calendar = calendars[system.id]
         own = notices[system.id]
         figures = [(m, measure(own, calendar, start=m.start, end=m.end, now=now)) for m in months]
         row = SystemAvailability(system, target_for(system, agreed), figures[-1][1])

@@ -70,9 +70,9 @@ def _month(text):
 def month_page(month):
     """Effort and cost of the month per förvaltning, system, organisation, group and ticket type."""
     month, scope = _month(month), report_scope(current_user)
-    tables = {d: queries.rows(scope, month.start, month.end, d) for d in DIMENSIONS}
+    tables = queries.tables(scope, month.start, month.end, DIMENSIONS)
     return render_template("effort/month.html", month=month, tables=tables,
-                           total=queries.total(scope, month.start, month.end),
+                           total=queries.total_of(tables["department"]),
                            months=Month.of(utcnow()).trend(24)[::-1])
 
 
@@ -105,7 +105,7 @@ def export(month, fmt):
     if fmt not in exports.FORMATS:
         abort(404)
     month, scope = _month(month), report_scope(current_user)
-    tables = {d: queries.rows(scope, month.start, month.end, d) for d in DIMENSIONS}
+    tables = queries.tables(scope, month.start, month.end, DIMENSIONS)
     data = exports.render(month, tables, fmt)
     return Response(data, mimetype=exports.FORMATS[fmt],
                     headers={"Content-Disposition": f'attachment; filename="insats-kostnad-{month.key}.{fmt}"'})

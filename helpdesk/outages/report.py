@@ -94,9 +94,12 @@ def month_section(scope, month, *, now) -> OutageSection:
         MajorIncidentPerson.major_incident_ticket_id == MajorIncident.ticket_id).scalar_subquery()
     departments = sa.select(sa.func.count(sa.distinct(MajorIncidentPerson.department_id))).where(
         MajorIncidentPerson.major_incident_ticket_id == MajorIncident.ticket_id).scalar_subquery()
+    declared = sa.and_(MajorIncident.declared_at >= month.start, MajorIncident.declared_at < month.end)
+    # The month's incidents name the tickets to look up: without that SQLite may scan every ticket
+    # (the incident table has no statistics while it is empty or small).
     section.majors = [MajorRow(*row) for row in db.session.execute(
         sa.select(Ticket.id, Ticket.subject, people, departments).join(MajorIncident, MajorIncident.ticket_id == Ticket.id)
-        .where(MajorIncident.declared_at >= month.start, MajorIncident.declared_at < month.end, scope.clause())
+        .where(declared, Ticket.id.in_(sa.select(MajorIncident.ticket_id).where(declared)), scope.clause())
         .order_by(MajorIncident.declared_at))]
     deflections = sa.select(ReportDeflection.kind, sa.func.count()).where(
         ReportDeflection.created_at >= month.start, ReportDeflection.created_at < month.end)

@@ -70,7 +70,7 @@ class FollowUp:
 
 def build(scope, month, now) -> FollowUp:
     """The three sections for the tickets (and systems) in scope."""
-    rows = {d: effort.rows(scope, month.start, month.end, d) for d in EFFORT_DIMENSIONS}
+    rows = effort.tables(scope, month.start, month.end, EFFORT_DIMENSIONS)
     return FollowUp(availability=month_availability(scope, month, now),
                     suppliers=supplier_follow_up(scope, month, now), effort=rows,
                     effort_total=effort.total_of(rows["department"]))

@@ -7,6 +7,7 @@ the "cube" of all breakdown dimensions at once and summed up per dimension in
 Python: the number of groups is bounded by the catalogue, not by tickets.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -291,10 +292,11 @@ def rank_values(scope, month, now, figure_keys, sizes) -> dict:
 
     Nearest rank: the value at position ceil(n * a / b) of a group's values sorted
     from the shortest. The database sorts the month's values once; this walks them
-    in order, counting per group (the total and each value of each breakdown), and
-    keeps the value where a group's count reaches its rank. sizes gives each
-    group's n: {(population, dimension, key): n}, from the same population's counts.
-    Memory holds a counter per group and one batch of rows, not the month's values.
+    in order and appends each to its group's list (the total and each value of each
+    breakdown), so every list is sorted too, and picks the value at the wanted rank.
+    sizes gives each group's n: {(population, dimension, key): n}, from the same
+    population's counts. Memory holds the month's values once per breakdown (plain
+    numbers; a few megabytes at the largest months).
     """
     found = {}
     by_column = {}
@@ -303,76 +305,66 @@ def rank_values(scope, month, now, figure_keys, sizes) -> dict:
         if figure.kind == DURATION:
             by_column.setdefault((figure.population, figure.column), []).append(figure)
     departments = dict(db.session.execute(sa.select(SupportGroup.id, SupportGroup.department_id)).all())
-    positions = {"requester_department": 0, "system": 1, "group": 2, "priority": 3}  # in CUBE_COLUMNS order
     for (pop, column_name), figures in by_column.items():
         column = getattr(Ticket, column_name)
-        wanted = {}  # (dimension, key) -> {rank: [figure keys]}
-        for (p, dimension, key), n in sizes.items():
-            if p == pop and n:
-                for f in figures:
-                    rank = -(-n * f.rank[0] // f.rank[1])
-                    wanted.setdefault((dimension, key), {}).setdefault(rank, []).append(f.key)
-        counters = {dimension: {} for dimension in ("total", "department", *positions)}
-        for (dimension, key), ranks in wanted.items():
-            counters[dimension][key] = [0, ranks]
         query = (sa.select(*CUBE_COLUMNS.values(), column)
                  .where(population(pop, month, now), opaque(scope.clause()), column.is_not(None))
                  .order_by(column))
+        values = {dimension: defaultdict(list) for dimension in ("total", "department", *CUBE_COLUMNS)}
+        total, by_department = values["total"][0], values["department"]
+        by_requester, by_system, by_group, by_priority = (values[d] for d in CUBE_COLUMNS)
+        department_of = departments.get
         result = db.session.connection().execute(query)  # plain rows: no ORM work per row
-        total = counters["total"].get(0)
-        columns = [(dimension, counters[dimension], i) for dimension, i in positions.items()]
-        by_department = counters["department"]
         for rows in result.partitions(5000):
-            for row in rows:
-                if total:
-                    _count(found, total, "total", 0, row[4])
-                key = departments.get(row[2])
-                counter = by_department.get(key)
-                if counter:
-                    _count(found, counter, "department", key, row[4])
-                for dimension, counts, i in columns:
-                    counter = counts.get(row[i])
-                    if counter:
-                        _count(found, counter, dimension, row[i], row[4])
+            for requester_department, system, group, priority, value in rows:  # CUBE_COLUMNS order
+                total.append(value)
+                by_department[department_of(group)].append(value)
+                by_requester[requester_department].append(value)
+                by_system[system].append(value)
+                by_group[group].append(value)
+                by_priority[priority].append(value)
+        for (p, dimension, key), n in sizes.items():
+            if p != pop or not n:
+                continue
+            ordered = values[dimension].get(key, ())
+            for f in figures:
+                rank = -(-n * f.rank[0] // f.rank[1])
+                if rank <= len(ordered):
+                    found[f.key, dimension, key] = ordered[rank - 1]
     return found
 
 
-def _count(found, counter, dimension, key, value):
-    """One more value in a group; at a wanted rank, it is that figure's value."""
-    counter[0] += 1
-    for figure_key in counter[1].get(counter[0], ()):
-        found[figure_key, dimension, key] = value
-
-
-TREND_COUNTS = {  # what the trend counts per month: (time index, column, extra conditions)
-    "opened": (CREATED, "created_at", lambda t: ()),
-    "closed": (RESOLVED, "sla_resolved_at", lambda t: ()),
-    "resolved": (RESOLVED, "sla_resolved_at", lambda t: (t.merged_into_id.is_(None),)),
-    "resolved_in_time": (RESOLVED, "sla_resolved_at",
-                         lambda t: (t.merged_into_id.is_(None), t.sla_resolution_met.is_(True))),
-    "responded": (RESPONDED, "sla_first_response_stopped_at", lambda t: (t.merged_into_id.is_(None),)),
-    "responded_in_time": (RESPONDED, "sla_first_response_stopped_at",
-                          lambda t: (t.merged_into_id.is_(None), t.sla_first_response_met.is_(True))),
+TREND_COUNTS = {  # what the trend counts per month: time index -> (column, {count: condition or None})
+    CREATED: ("created_at", {"opened": None}),
+    RESOLVED: ("sla_resolved_at", {
+        "closed": None, "resolved": lambda t: t.merged_into_id.is_(None),
+        "resolved_in_time": lambda t: sa.and_(t.merged_into_id.is_(None), t.sla_resolution_met.is_(True))}),
+    RESPONDED: ("sla_first_response_stopped_at", {
+        "responded": lambda t: t.merged_into_id.is_(None),
+        "responded_in_time": lambda t: sa.and_(t.merged_into_id.is_(None), t.sla_first_response_met.is_(True))}),
 }
 
 
 def trend_counts(scope: Scope, months, now) -> list[dict]:
     """Per month of the trend: opened, closed, measured and in-time first responses and solutions.
 
-    One statement of small counts, one per month and measure, each a range of a time
-    index that also holds the area's columns and the flags counted: the tickets
-    themselves are never read (grouping a year of rows by month costs far more).
+    One statement: per time index and month, one range of the index, which also holds the
+    area's columns and the flags counted, so the tickets themselves are never read (grouping
+    a year of rows by month costs far more). Each range is read once for all its counts.
     """
-    counts = []
-    for key, (index, column, more) in TREND_COUNTS.items():
+    parts, indexes = [], list(TREND_COUNTS.items())
+    for j, (index, (column, measures)) in enumerate(indexes):
         t = anchor(index)
         for i, month in enumerate(months):
-            counts.append((i, key, sa.select(sa.func.count()).select_from(t).where(
-                _within(getattr(t, column), month.start, month.end), *more(t), scope.area(t)).scalar_subquery()))
-    row = db.session.execute(sa.select(*(query.label(f"c{n}") for n, (_i, _k, query) in enumerate(counts)))).one()
-    result = [dict.fromkeys(TREND_COUNTS, 0) for _ in months]
-    for (i, key, _query), value in zip(counts, row, strict=True):
-        result[i][key] = value
+            counts = [sa.func.count() if condition is None else _flag(condition(t)) for condition in measures.values()]
+            counts += [sa.literal_column("0")] * (3 - len(counts))  # every part has the same columns
+            parts.append(sa.select(sa.literal_column(str(j)).label("j"), sa.literal_column(str(i)).label("i"), *(
+                c.label(f"n{k}") for k, c in enumerate(counts))).select_from(t).where(
+                _within(getattr(t, column), month.start, month.end), scope.area(t)))
+    result = [{key: 0 for _index, (_column, measures) in indexes for key in measures} for _ in months]
+    for j, i, *values in db.session.execute(sa.union_all(*parts)):
+        for key, value in zip(indexes[j][1][1], values, strict=False):
+            result[i][key] = value or 0
     return result
 
 

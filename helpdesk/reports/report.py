@@ -27,6 +27,7 @@ NONE_LABELS = {
     "channel": _l("Okänd kanal"), "reason": _l("Ingen orsak angiven"),
 }
 SATISFACTION_FIGURES = ("rated", "satisfied", "rating_average", "satisfied_share")
+CELL_KEYS = {*queries.CUBE, "channel"}  # a cube cell's dimensions; its other keys are measures
 RANKED = sorted({f.population for f in FIGURES.values() if f.kind == DURATION})  # responded, resolved
 
 
@@ -96,11 +97,11 @@ def monthly_report(scope, month: Month, *, now, organisation=None) -> MonthlyRep
     report = MonthlyReport(month=month, generated_at=now, goal_percent=goal_percent(), organisation=organisation)
     cells = queries.cube_counts(scope, month, now)
     total, per_dimension, channels = Counter(), {d: defaultdict(Counter) for d in BREAKDOWNS}, Counter()
-    for cell in cells:
-        measures = {k: v for k, v in cell.items() if k not in queries.CUBE and k != "channel" and v}
-        total.update(measures)
-        for dimension in BREAKDOWNS:
-            per_dimension[dimension][cell[dimension]].update(measures)
+    for cell in cells:  # thousands of cells at 1M tickets: plain loops, no Counter.update per cell
+        measures = [(k, v) for k, v in cell.items() if v and k not in CELL_KEYS]
+        for counter in (total, *(per_dimension[d][cell[d]] for d in BREAKDOWNS)):
+            for k, v in measures:
+                counter[k] += v
         if "channel" in cell:
             channels[cell["channel"]] += cell["opened"]
     sizes = {(pop, "total", 0): total[pop] for pop in RANKED}

@@ -61,8 +61,10 @@ def month_summary(ticket_clause, start, end, *, now, organisation_id=None) -> In
     from ..access.queries import overdue_reviews
     from .services import deadlines_of
 
+    aware = sa.and_(SecurityIncident.awareness_at >= start, SecurityIncident.awareness_at < end)
+    # The period's incidents name the tickets to look up; otherwise SQLite may walk every ticket.
     query = (sa.select(SecurityIncident).join(Ticket, Ticket.id == SecurityIncident.ticket_id)
-             .where(ticket_clause, SecurityIncident.awareness_at >= start, SecurityIncident.awareness_at < end))
+             .where(ticket_clause, aware, Ticket.id.in_(sa.select(SecurityIncident.ticket_id).where(aware))))
     if organisation_id is not None:
         query = query.where(SecurityIncident.controller_organisation_id == organisation_id)
     summary = IncidentSummary()

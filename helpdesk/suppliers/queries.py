@@ -1,6 +1,5 @@
 """The monthly supplier follow-up: per supplier and contract, against what was contracted."""
 
-from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -57,46 +56,45 @@ def period_counts(scope, periods, now) -> tuple[dict, dict]:
     """For each (start, end) period: {contract id: {count: n}} and (response, resolution) seconds measured.
 
     One pass over the escalations with any moment in the whole span; each is put into the periods its
-    escalation, response, resolution and breach moments fall in (a breach only as seen at now).
+    escalation, response, resolution and breach moments fall in (a breach only as seen at now). The
+    periods do not overlap; the database tells which period each moment falls in, so no timestamp
+    is converted here.
     """
-    first, last = min(p[0] for p in periods), max(p[1] for p in periods)
+    ordered = sorted(periods)
+    first, last = ordered[0][0], max(p[1] for p in ordered)
     moments = (E.escalated_at, E.responded_at, E.resolved_at, E.response_breach_at, E.resolution_breach_at)
-    query = (sa.select(E.contract_id, E.escalated_at, E.responded_at, E.response_met, E.response_seconds,
-                       E.resolved_at, E.resolution_met, E.resolution_seconds, E.response_breach_at,
-                       E.resolution_breach_at)
+
+    def period_of(column, *, seen=False):
+        """The index in ordered of the period a moment falls in (a breach only once it is in the past), or NULL."""
+        return sa.case(*[(sa.and_(_within(column, a, b), *([column < now] if seen else [])), i)
+                         for i, (a, b) in enumerate(ordered)], else_=sa.null())
+
+    query = (sa.select(E.contract_id, period_of(E.escalated_at), period_of(E.responded_at), E.response_met,
+                       E.response_seconds, period_of(E.resolved_at), E.resolution_met, E.resolution_seconds,
+                       period_of(E.response_breach_at, seen=True), period_of(E.resolution_breach_at, seen=True))
              .join(Ticket, Ticket.id == E.ticket_id)
              .where(sa.or_(*[_within(m, first, last) for m in moments]), scope.clause()))
-    counts = {p: defaultdict(_empty) for p in periods}
-    seconds = {p: defaultdict(lambda: ([], [])) for p in periods}
-
-    ordered = sorted(periods)
-    starts = [p[0] for p in ordered]
-
-    def period_of(at, *, seen=False):
-        """The period a moment falls in (a breach only once it is in the past), or None."""
-        if at is None or (seen and at >= now):
-            return None
-        i = bisect_right(starts, at) - 1
-        return ordered[i] if i >= 0 and at < ordered[i][1] else None
-
-    for row in db.session.execute(query):
-        if (period := period_of(row.escalated_at)) is not None:
-            counts[period][row.contract_id]["escalated"] += 1
-        if (period := period_of(row.responded_at)) is not None:
-            c = counts[period][row.contract_id]
+    counts = [defaultdict(_empty) for _ in ordered]
+    seconds = [defaultdict(lambda: ([], [])) for _ in ordered]
+    for (contract, escalated, responded, response_met, response_seconds, resolved, resolution_met,
+         resolution_seconds, response_breached, resolution_breached) in db.session.execute(query):
+        if escalated is not None:
+            counts[escalated][contract]["escalated"] += 1
+        if responded is not None:
+            c = counts[responded][contract]
             c["responded"] += 1
-            c["responded_in_time"] += row.response_met is True
-            seconds[period][row.contract_id][0].append(row.response_seconds)
-        if (period := period_of(row.resolved_at)) is not None:
-            c = counts[period][row.contract_id]
+            c["responded_in_time"] += response_met is True
+            seconds[responded][contract][0].append(response_seconds)
+        if resolved is not None:
+            c = counts[resolved][contract]
             c["resolved"] += 1
-            c["resolved_in_time"] += row.resolution_met is True
-            seconds[period][row.contract_id][1].append(row.resolution_seconds)
-        if (period := period_of(row.response_breach_at, seen=True)) is not None:
-            counts[period][row.contract_id]["response_breached"] += 1
-        if (period := period_of(row.resolution_breach_at, seen=True)) is not None:
-            counts[period][row.contract_id]["resolution_breached"] += 1
-    return counts, seconds
+            c["resolved_in_time"] += resolution_met is True
+            seconds[resolved][contract][1].append(resolution_seconds)
+        if response_breached is not None:
+            counts[response_breached][contract]["response_breached"] += 1
+        if resolution_breached is not None:
+            counts[resolution_breached][contract]["resolution_breached"] += 1
+    return dict(zip(ordered, counts, strict=True)), dict(zip(ordered, seconds, strict=True))
 
 
 def month_counts(scope, start, end, now) -> tuple[dict, dict]:

@@ -3,10 +3,12 @@
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from helpdesk.catalogue.models import System
 from helpdesk.effort import queries, services
 from helpdesk.errors import InvalidField
+from helpdesk.org.models import SupportGroup
 from helpdesk.reports.months import Month
 from helpdesk.reports.queries import everything_scope
 from helpdesk.tickets.models import Message
@@ -87,3 +89,23 @@ def test_department_rows_add_up_to_the_total(session, clock, users):
     scope = everything_scope()
     rows = queries.rows(scope, MONTH.start, MONTH.end, "department")
     assert queries.total_of(rows) == queries.total(scope, MONTH.start, MONTH.end)
+
+
+
+def test_a_ticket_worked_by_two_groups_counts_once_per_group_and_once_elsewhere(session, clock, users):
+    now = clock.now()
+    ticket = factories.ticket(users["anna"], now=now, system_name="Lönesystem")
+    first = ticket.support_group_id
+    services.log_time(ticket, minutes=30, actor=users["per"], now=now)
+    services.log_time(ticket, minutes=15, actor=users["per"], now=now)
+    ticket.support_group_id = session.scalar(sa.select(SupportGroup.id).where(SupportGroup.id != first).limit(1))
+    services.log_time(ticket, minutes=20, actor=users["erik"], now=now)
+    session.flush()
+    scope = everything_scope()
+    tables = queries.tables(scope, MONTH.start, MONTH.end)
+    assert {r.key: (r.minutes, r.tickets) for r in tables["group"]} == {first: (45, 1), ticket.support_group_id: (20, 1)}
+    for dimension in ("department", "system", "organisation", "type"):
+        assert [(r.minutes, r.tickets) for r in tables[dimension]] == [(65, 1)], dimension
+    for dimension, rows in tables.items():  # the same figures as one dimension at a time
+        assert rows == queries.rows(scope, MONTH.start, MONTH.end, dimension), dimension
+    assert queries.total_of(tables["department"]) == queries.total(scope, MONTH.start, MONTH.end)

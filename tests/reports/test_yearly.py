@@ -45,3 +45,19 @@ def test_year_counts_availability_and_cost_with_the_year_before(session, users):
     assert row["unplanned_hours"] == 2 and row["outages"] == 1
     assert document["previous"]["effort"]["cost"] == 600.0
     assert document["current"]["effort"]["cost"] == 0
+
+
+def test_security_incidents_are_counted_by_msb_category_in_their_awareness_year(session, users):
+    from helpdesk.security import services as security
+
+    for aware, category in ((datetime(2026, 3, 2, 9, 0, tzinfo=UTC), 3),
+                            (datetime(2026, 5, 4, 9, 0, tzinfo=UTC), None),
+                            (datetime(2025, 12, 31, 9, 0, tzinfo=UTC), 3)):
+        incident = security.report_incident(reporter=users["anna"], subject="Läckage", description="Fel mottagare.",
+                                            now=aware, aware_at=aware, personal_data=False)
+        incident.category = category
+    session.flush()
+    document = yearly_report(everything_scope(), 2026, now=datetime(2027, 1, 10, tzinfo=UTC))
+    assert document["current"]["incidents"]["security_by_msb_category"] == {"3": 1, "none": 1}
+    assert document["current"]["incidents"]["security_incidents"] == 2
+    assert document["previous"]["incidents"]["security_by_msb_category"] == {"3": 1}
