@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from helpdesk.auth.permissions import Permission, can
-from helpdesk.tickets import queue_tools, services
+from helpdesk.tickets import queue_tools, search, services
 from helpdesk.tickets.models import OPEN_STATUSES, Status, Ticket
 from helpdesk.tickets.pages import queue_choices
 from helpdesk.tickets.queries import SORTS, QueueFilter, queue_page, queue_query
@@ -110,8 +110,15 @@ def filters(users, made):
     yield QueueFilter(text=WORD, sort="priority")
 
 
+@pytest.fixture(params=[False, True], ids=["rare", "common"])
+def word_is_common(request, monkeypatch):
+    """Both ways the queue joins a text search: from the matches, or (a common word) from the index."""
+    monkeypatch.setattr(search, "many_matches", lambda text, **_kw: request.param)
+    return request.param
+
+
 @pytest.mark.parametrize("username", ["erik", "lena", "sara", "ines"])
-def test_every_sort_and_filter_lists_exactly_the_visible_tickets_in_order(username, users, mix):
+def test_every_sort_and_filter_lists_exactly_the_visible_tickets_in_order(username, users, mix, word_is_common):
     user = users[username]
     groups = queue_choices(user).own_group_ids  # as the queue page limits a plain agent
     tickets = everything()
@@ -126,7 +133,7 @@ def test_every_sort_and_filter_lists_exactly_the_visible_tickets_in_order(userna
 
 
 @pytest.mark.parametrize("username", ["erik", "lena", "sara"])
-def test_the_hints_say_exactly_when_closed_or_other_groups_tickets_also_match(username, users, mix):
+def test_the_hints_say_exactly_when_closed_or_other_groups_tickets_also_match(username, users, mix, word_is_common):
     user = users[username]
     groups = queue_choices(user).own_group_ids
     tickets = everything()
@@ -146,3 +153,9 @@ def test_the_count_stops_at_the_cap_for_every_order(users, mix, monkeypatch):
     for sort in (None, *SORTS):
         flt = QueueFilter(status="all", sort=sort)
         assert queue_tools.capped_count(queue_query(user, flt)) == (3, True)
+
+
+def test_many_matches_counts_only_as_far_as_it_needs(mix):
+    assert search.many_matches(WORD, more_than=2) is True  # seven tickets are about the plotter
+    assert search.many_matches(WORD, more_than=7) is False
+    assert search.many_matches("ingenting", more_than=0) is False
