@@ -84,8 +84,8 @@ class Ticket(db.Model):
                  *VISIBILITY, **OPEN_ONLY),
         sa.Index("ix_ticket_priority", "priority", "due_at", "id", "support_group_id", *VISIBILITY, **OPEN_ONLY),
         # Any status: one status, or all of a group's (or everyone's) tickets, by due time.
-        sa.Index("ix_ticket_group_status", "support_group_id", "status", "due_at", "id"),
-        sa.Index("ix_ticket_status_due", "status", "due_at", "id"),
+        sa.Index("ix_ticket_group_status", "support_group_id", "status", "due_at", "id", *VISIBILITY),
+        sa.Index("ix_ticket_status_due", "status", "due_at", "id", "support_group_id", *VISIBILITY),
         sa.Index("ix_ticket_group_due", "support_group_id", "due_at", "id", *VISIBILITY),
         sa.Index("ix_ticket_due", "due_at", "id", *VISIBILITY),
         sa.Index("ix_ticket_group_priority", "support_group_id", "priority", "due_at", "id"),  # sorted by priority

@@ -32,6 +32,10 @@ CHANGED = {
                            True),
     'ix_ticket_group_due': (['support_group_id', 'due_at', 'id'], ['support_group_id', 'due_at', 'id', *VISIBILITY],
                             False),
+    'ix_ticket_group_status': (['support_group_id', 'status', 'due_at', 'id'],
+                               ['support_group_id', 'status', 'due_at', 'id', *VISIBILITY], False),
+    'ix_ticket_status_due': (['status', 'due_at', 'id'], ['status', 'due_at', 'id', 'support_group_id', *VISIBILITY],
+                             False),
 }
 ADDED = {
     'ix_ticket_queue_number': (['support_group_id', 'id', *VISIBILITY], True),
