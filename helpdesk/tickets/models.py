@@ -60,25 +60,34 @@ PUBLIC_KINDS = (MessageKind.PUBLIC, MessageKind.PHONE)
 
 # The WHERE clause of a partial index over open tickets, as each dialect writes the queue's filter.
 OPEN_ONLY = {"sqlite_where": sa.text("is_open = 1"), "postgresql_where": sa.text("is_open")}
+# The columns visible_tickets() tests for an agent, carried in the queue's indexes.
+VISIBILITY = ("is_confidential", "requester_id", "assignee_id")
 
 
 class Ticket(db.Model):
     __tablename__ = "ticket"
     __table_args__ = (
-        # The queue lists open tickets by due time. Open tickets are a few percent of all, so
-        # its indexes hold only them, one per filter; the group's also carries what
-        # visible_tickets() tests, so a page (even page 200) is found from the index alone.
-        sa.Index("ix_ticket_queue", "support_group_id", "due_at", "id", "is_confidential", "requester_id",
-                 "assignee_id", **OPEN_ONLY),
-        sa.Index("ix_ticket_open_due", "due_at", "id", **OPEN_ONLY),
-        sa.Index("ix_ticket_assignee", "assignee_id", "due_at", "id", **OPEN_ONLY),
-        sa.Index("ix_ticket_system", "system_id", "due_at", "id", **OPEN_ONLY),
-        sa.Index("ix_ticket_department", "requester_department_id", "due_at", "id", **OPEN_ONLY),
-        sa.Index("ix_ticket_priority", "priority", "due_at", "id", **OPEN_ONLY),
-        # Any status: one status, or all of a group's tickets, by due time.
-        sa.Index("ix_ticket_group_status", "support_group_id", "status", "due_at", "id"),
-        sa.Index("ix_ticket_status_due", "status", "due_at", "id"),
-        sa.Index("ix_ticket_group_due", "support_group_id", "due_at", "id"),
+        # The queue lists open tickets by due time, number or priority. Open tickets are a few percent
+        # of all, so its indexes hold only them, one per filter and order, and each also carries what
+        # visible_tickets() tests (and the group, where it does not lead), so that a page (even page
+        # 200) and the capped total count are read from the index alone.
+        sa.Index("ix_ticket_queue", "support_group_id", "due_at", "id", *VISIBILITY, **OPEN_ONLY),
+        sa.Index("ix_ticket_queue_number", "support_group_id", "id", *VISIBILITY, **OPEN_ONLY),
+        sa.Index("ix_ticket_queue_priority", "support_group_id", "priority", "due_at", "id", *VISIBILITY,
+                 **OPEN_ONLY),
+        sa.Index("ix_ticket_open_due", "due_at", "id", "support_group_id", *VISIBILITY, **OPEN_ONLY),
+        sa.Index("ix_ticket_open_number", "id", "support_group_id", *VISIBILITY, **OPEN_ONLY),
+        sa.Index("ix_ticket_assignee", "assignee_id", "due_at", "id", "support_group_id", "is_confidential",
+                 "requester_id", **OPEN_ONLY),
+        sa.Index("ix_ticket_system", "system_id", "due_at", "id", "support_group_id", *VISIBILITY, **OPEN_ONLY),
+        sa.Index("ix_ticket_department", "requester_department_id", "due_at", "id", "support_group_id",
+                 *VISIBILITY, **OPEN_ONLY),
+        sa.Index("ix_ticket_priority", "priority", "due_at", "id", "support_group_id", *VISIBILITY, **OPEN_ONLY),
+        # Any status: one status, or all of a group's (or everyone's) tickets, by due time.
+        sa.Index("ix_ticket_group_status", "support_group_id", "status", "due_at", "id", *VISIBILITY),
+        sa.Index("ix_ticket_status_due", "status", "due_at", "id", "support_group_id", *VISIBILITY),
+        sa.Index("ix_ticket_group_due", "support_group_id", "due_at", "id", *VISIBILITY),
+        sa.Index("ix_ticket_due", "due_at", "id", *VISIBILITY),
         sa.Index("ix_ticket_group_priority", "support_group_id", "priority", "due_at", "id"),  # sorted by priority
         sa.Index("ix_ticket_requester", "requester_id", "is_open", "id"),  # my tickets, open or not
         # Retention (helpdesk.retention) selects closed tickets by organisation, type and closing time;

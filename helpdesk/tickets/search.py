@@ -7,6 +7,7 @@ that fits the dialect); each ticket has one document: subject plus all messages.
 import re
 
 import sqlalchemy as sa
+from flask import g, has_app_context
 
 from ..extensions import db
 
@@ -33,6 +34,21 @@ def matching_ticket_ids(text: str):
     return sa.select(sa.column("rowid")).select_from(sa.table("ticket_fts")).where(
         sa.text("ticket_fts MATCH :q").bindparams(q=query)
     )
+
+
+def many_matches(text: str, *, more_than: int = 2_000) -> bool:
+    """Whether the search finds more than `more_than` tickets (SQLite; counted no further, once a request).
+
+    Tells the queue which way to join: a rare word's few matches are looked up in the ticket
+    table one by one, while a common word's (a tenth of all tickets) are checked against the
+    much smaller index of open tickets instead.
+    """
+    cache = g.setdefault("_many_matches", {}) if has_app_context() else {}
+    key = (tuple(words(text)), more_than)
+    if key not in cache:
+        limited = matching_ticket_ids(text).limit(more_than + 1).subquery()
+        cache[key] = db.session.scalar(sa.select(sa.func.count()).select_from(limited)) > more_than
+    return cache[key]
 
 
 def index_ticket(ticket, bodies=None) -> None:

@@ -1,7 +1,7 @@
 """the security officers' group: a flag on the support group that receives security incidents
 
 Revision ID: 0023
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-05 07:10:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0023'
-down_revision = '0016'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 

@@ -96,8 +96,8 @@ def test_text_search_says_when_closed_or_other_groups_tickets_match(client, auth
     auth.login("erik")
     html = client.get("/queue?q=projektorn").get_data(as_text=True)
     assert open_one.id in numbers(html) and closed.id not in numbers(html)
-    assert "stängt eller löst ärende matchar också" in html and "Ta med stängda" in html
-    assert "i andra grupper matchar också" in html
+    assert "Stängda eller lösta ärenden matchar också." in html and "Ta med stängda" in html
+    assert "Ärenden i andra grupper matchar också." in html
     link = re.search(r'href="([^"]*status=all[^"]*)">Ta med stängda', html).group(1).replace("&amp;", "&")
     assert closed.id in numbers(client.get(link).get_data(as_text=True))
 
