@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from ..extensions import db
+from ..reference import cached, row
 from .calendar import BusinessCalendar, parse_spans
 from .engine import STOP, ClockState, SlaState, compute
 from .holidays import SwedishHolidays
@@ -36,34 +37,39 @@ def calendar_of(ticket) -> Calendar | None:
     from ..catalogue.models import System
     from ..org.models import Organisation
 
-    system = db.session.get(System, ticket.system_id) if ticket.system_id else None
+    system = row(System, ticket.system_id)
     if system is not None and system.calendar_id:
-        return db.session.get(Calendar, system.calendar_id)
-    org = db.session.get(Organisation, ticket.organisation_id)
+        return row(Calendar, system.calendar_id)
+    org = row(Organisation, ticket.organisation_id)
     if org is not None and org.default_calendar_id:
-        return db.session.get(Calendar, org.default_calendar_id)
-    return db.session.scalar(sa.select(Calendar).where(Calendar.is_active).order_by(Calendar.id).limit(1))
+        return row(Calendar, org.default_calendar_id)
+    return cached("first_active_calendar", lambda: db.session.scalar(
+        sa.select(Calendar).where(Calendar.is_active).order_by(Calendar.id).limit(1)))
 
 
 def tier_of(ticket) -> str:
     from ..catalogue.models import System
     from ..org.models import Organisation
 
-    system = db.session.get(System, ticket.system_id) if ticket.system_id else None
+    system = row(System, ticket.system_id)
     if system is not None:
         return system.service_tier
-    org = db.session.get(Organisation, ticket.organisation_id)
+    org = row(Organisation, ticket.organisation_id)
     return (org.default_tier if org is not None else None) or "silver"
 
 
 def level_of(ticket) -> ServiceLevel | None:
-    return db.session.scalar(sa.select(ServiceLevel).where(
-        ServiceLevel.tier == tier_of(ticket), ServiceLevel.priority == ticket.priority))
+    tier = tier_of(ticket)
+    return cached(("service_level", tier, ticket.priority), lambda: db.session.scalar(sa.select(ServiceLevel).where(
+        ServiceLevel.tier == tier, ServiceLevel.priority == ticket.priority)))
 
 
 def clock_rules() -> dict[str, tuple[str, str]]:
-    rows = db.session.execute(sa.select(ClockRule.status, ClockRule.first_response, ClockRule.resolution)).all()
-    return {r.status: (r.first_response, r.resolution) for r in rows} or DEFAULT_CLOCK_RULES
+    def read():
+        rows = db.session.execute(sa.select(ClockRule.status, ClockRule.first_response, ClockRule.resolution)).all()
+        return {r.status: (r.first_response, r.resolution) for r in rows} or DEFAULT_CLOCK_RULES
+
+    return cached("clock_rules", read)
 
 
 def status_changes(ticket_id) -> list[tuple[datetime, str]]:
