@@ -5,7 +5,7 @@ import logging
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import leases, reference
+from .. import reference
 from ..database import is_sqlite, unit_of_work
 from ..extensions import db
 from .alerts import AlertMail, send_alerts
@@ -41,7 +41,6 @@ def sla_alerts(clock) -> int:
                     mails += _send([ticket_id], now)
                 except Exception:  # one broken ticket must not hold up the others' alerts
                     log.exception("SLA alerts for ticket #%s failed", ticket_id)
-        leases.keep_alive(now)  # a long run keeps its lease between chunks (LeaseLost if it was taken)
     return mails
 
 
