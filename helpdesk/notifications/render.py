@@ -1,7 +1,8 @@
 """E-mail templates: templates/email/<name>/{subject.txt,body.txt,body.html} per language."""
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, get_translations
+from jinja2.ext import _make_new_gettext, _make_new_ngettext
 
 
 def render(name: str, locale: str, **context) -> tuple[str, str, str]:
@@ -13,6 +14,12 @@ def render(name: str, locale: str, **context) -> tuple[str, str, str]:
     """
     env = current_app.jinja_env
     with force_locale(locale):
-        subject, text, html = (env.get_template(f"email/{name}/{part}").render(current_locale=locale, **context)
+        # The catalogue looked up once, not for every _() (Flask-Babel's gettext asks for the
+        # locale and catalogue on each call): jinja2's own newstyle wrappers around it.
+        translations = get_translations()
+        words = {"gettext": _make_new_gettext(translations.ugettext),
+                 "ngettext": _make_new_ngettext(translations.ungettext)}
+        subject, text, html = (env.get_template(f"email/{name}/{part}").render(current_locale=locale, **words,
+                                                                                **context)
                                for part in ("subject.txt", "body.txt", "body.html"))
     return " ".join(subject.split()), text.strip() + "\n", html
