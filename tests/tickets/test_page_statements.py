@@ -16,7 +16,7 @@ from helpdesk.tickets import services
 from helpdesk.tickets.models import MessageKind, Status
 from tests import factories as f
 
-AGENT_PAGE_MAX = 24
+AGENT_PAGE_MAX = 22
 REQUESTER_PAGE_MAX = 3
 
 
