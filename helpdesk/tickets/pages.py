@@ -88,7 +88,7 @@ def render_ticket(ticket, **given):
         from .update import bind as bind_update
 
         forms["update_form"] = given.get("update_form") or bind_update(ticket, current_user, fresh=True,
-                                                                       events=events)
+                                                                       events=events if staff else None)
     # The update form holds the reply box, status, priority, group, assignee and system: the
     # separate forms (still posted to by older pages and scripts) are built only to show the
     # errors of one that was posted.
