@@ -31,7 +31,9 @@ class DataSet:
 
     @property
     def name(self) -> str:
-        return f"helpdesk_bench_{self.size}"
+        # HELPDESK_BENCH_PG_SUFFIX keeps one branch's PostgreSQL sets apart from another's on a shared server.
+        suffix = os.environ.get("HELPDESK_BENCH_PG_SUFFIX", "") if self.database == "postgresql" else ""
+        return f"helpdesk_bench_{self.size}" + (f"_{suffix}" if suffix else "")
 
     @property
     def url(self) -> str:
@@ -41,7 +43,7 @@ class DataSet:
 
     @property
     def marker(self) -> Path:
-        return DATA / f"{self.database}_{self.size}.json"
+        return DATA / f"{self.database}_{self.size}.json"  # bench-data/ is per worktree
 
     def info(self) -> dict | None:
         """What the finished build recorded, or None when there is no complete build."""

@@ -50,13 +50,18 @@ def measure(dataset, args, today) -> None:
     only = {k for k in args.only.split(",") if k}
     with app.app_context():
         plan = [s for s in scenarios() if not only or s.key in only]
-        clients = {}
-        for scenario in plan:
-            if scenario.user not in clients:
-                clients[scenario.user] = login(app, scenario.user, PASSWORD)
-        load_before = wait_for_quiet(args.max_load, args.max_wait, log)
-        times = time_rounds([(clients[s.user], s.paths) for s in plan], requests=args.requests, warmup=args.warmup)
-        load = f"{load_before:.1f} → {load_average():.1f}"
+    # The requests run outside that app context, each in its own as in a server: inside one, every
+    # request shared flask.g (the signed-in user of the first login, per-request caches) and one
+    # database session (rows from earlier requests), so the requester's ticket page was drawn for
+    # another signed-in user (an agent: the agent view).
+    clients = {}
+    for scenario in plan:
+        if scenario.user not in clients:
+            clients[scenario.user] = login(app, scenario.user, PASSWORD)
+    load_before = wait_for_quiet(args.max_load, args.max_wait, log)
+    times = time_rounds([(clients[s.user], s.paths) for s in plan], requests=args.requests, warmup=args.warmup)
+    load = f"{load_before:.1f} → {load_average():.1f}"
+    with app.app_context():
         db.engine.dispose()
     results = []
     for scenario, samples in zip(plan, times):

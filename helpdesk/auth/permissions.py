@@ -92,22 +92,29 @@ def reach_of(user) -> Reach:
     from ..org.models import GroupMember, SupportGroup
 
     roles = frozenset(user.roles)
-    rows = db.session.execute(
-        sa.select(GroupMember.group_id, SupportGroup.is_service_desk)
-        .join(SupportGroup).where(GroupMember.user_id == user.id, SupportGroup.is_active)
-    ).all()
-    group_ids = frozenset(r.group_id for r in rows) if Role.AGENT in roles else frozenset()
-    service_desk = Role.AGENT in roles and any(r.is_service_desk for r in rows)
-    admin_systems = frozenset(db.session.scalars(
-        sa.select(System.id).where(sa.or_(System.admin_id == user.id, System.deputy_id == user.id))
-    ))
-    owned_systems = frozenset(db.session.scalars(sa.select(System.id).where(System.owner_id == user.id)))
-    area_groups = area_systems = frozenset()
+    # One round trip for every kind of duty (each page asks for this first).
+    parts = [
+        sa.select(sa.literal("group"), GroupMember.group_id, SupportGroup.is_service_desk)
+        .join(SupportGroup).where(GroupMember.user_id == user.id, SupportGroup.is_active),
+        sa.select(sa.literal("admin"), System.id, sa.false())
+        .where(sa.or_(System.admin_id == user.id, System.deputy_id == user.id)),
+        sa.select(sa.literal("owner"), System.id, sa.false()).where(System.owner_id == user.id),
+    ]
     if Role.MANAGER in roles and user.department_id:
-        area_groups = frozenset(db.session.scalars(
-            sa.select(SupportGroup.id).where(SupportGroup.department_id == user.department_id)))
-        area_systems = frozenset(db.session.scalars(
-            sa.select(System.id).where(System.department_id == user.department_id)))
+        parts += [
+            sa.select(sa.literal("area_group"), SupportGroup.id, sa.false())
+            .where(SupportGroup.department_id == user.department_id),
+            sa.select(sa.literal("area_system"), System.id, sa.false()).where(System.department_id == user.department_id),
+        ]
+    found: dict[str, set] = {"group": set(), "admin": set(), "owner": set(), "area_group": set(), "area_system": set()}
+    service_desk = False
+    for kind, object_id, is_desk in db.session.execute(sa.union_all(*parts)):
+        found[kind].add(object_id)
+        service_desk = service_desk or (kind == "group" and bool(is_desk))
+    group_ids = frozenset(found["group"]) if Role.AGENT in roles else frozenset()
+    service_desk = Role.AGENT in roles and service_desk
+    admin_systems, owned_systems = frozenset(found["admin"]), frozenset(found["owner"])
+    area_groups, area_systems = frozenset(found["area_group"]), frozenset(found["area_system"])
     reach = Reach(user.id, roles, group_ids, service_desk, admin_systems, owned_systems,
                   area_groups, area_systems)
     cache[user.id] = reach

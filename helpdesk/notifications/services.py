@@ -39,10 +39,50 @@ def thread_ids(ticket) -> list[str]:
     outbound = db.session.execute(
         sa.select(OutboundMessage.created_at, OutboundMessage.message_id)
         .where(OutboundMessage.ticket_id == ticket.id)).all()
-    ordered = [mid for _at, mid in sorted(inbound + outbound, key=lambda r: r[0])]
+    return _references(inbound, outbound)
+
+
+def _references(inbound, outbound) -> list[str]:
+    ordered = [mid for _at, mid in sorted(list(inbound) + list(outbound), key=lambda r: r[0])]
     if len(ordered) > MAX_REFERENCES:  # keep the first, as RFC 5322 suggests, and the latest
         ordered = ordered[:1] + ordered[-(MAX_REFERENCES - 1):]
     return ordered
+
+
+def threads_of(ticket_ids) -> dict[int, tuple[list[str], str | None]]:
+    """thread_ids() and answered_id() of many tickets, in two queries (the SLA job's batches)."""
+    from ..tickets.models import Message, MessageKind
+
+    inbound, outbound = {}, {}
+    for ticket_id, at, _id, mid in db.session.execute(
+            sa.select(Message.ticket_id, Message.created_at, Message.id, Message.email_message_id)
+            .where(Message.ticket_id.in_(ticket_ids), Message.email_message_id.is_not(None),
+                   Message.kind != MessageKind.AUTOMATIC).order_by(Message.id)):
+        inbound.setdefault(ticket_id, []).append((at, mid))
+    for ticket_id, at, mid in db.session.execute(
+            sa.select(OutboundMessage.ticket_id, OutboundMessage.created_at, OutboundMessage.message_id)
+            .where(OutboundMessage.ticket_id.in_(ticket_ids)).order_by(OutboundMessage.id)):
+        outbound.setdefault(ticket_id, []).append((at, mid))
+    found = {}
+    for ticket_id in ticket_ids:
+        received = inbound.get(ticket_id, [])
+        latest = max(range(len(received)), key=lambda i: (received[i][0], i), default=None)
+        found[ticket_id] = (_references(received, outbound.get(ticket_id, [])),
+                            received[latest][1] if latest is not None else None)
+    return found
+
+
+def mail_headers(ticket_id, refs, answered, auto_submitted) -> dict:
+    """The headers of a ticket's mail: threading, loop prevention, the ticket number."""
+    headers = {"X-Auto-Response-Suppress": "All", "X-Helpdesk-Ticket": str(ticket_id)}
+    if auto_submitted:
+        headers["Auto-Submitted"] = auto_submitted
+    answered = answered or (refs[-1] if refs else None)
+    if answered:
+        headers["In-Reply-To"] = f"<{answered}>"
+    if refs:
+        headers["References"] = " ".join(f"<{r}>" for r in refs)
+    return headers
 
 
 def answered_id(ticket) -> str | None:
@@ -67,15 +107,7 @@ def queue_mail(*, kind, ticket, now, to=(), to_addresses=(), cc=(), message=None
         current_app.config["BABEL_DEFAULT_LOCALE"]
     subject, text, html = render(kind, locale, **(context or {}), ticket=ticket, message=message,
                                  url=ticket_url(ticket), recipient=to[0] if to else None)
-    refs = thread_ids(ticket)
-    headers = {"X-Auto-Response-Suppress": "All", "X-Helpdesk-Ticket": str(ticket.id)}
-    if auto_submitted:
-        headers["Auto-Submitted"] = auto_submitted
-    answered = answered_id(ticket) or (refs[-1] if refs else None)
-    if answered:
-        headers["In-Reply-To"] = f"<{answered}>"
-    if refs:
-        headers["References"] = " ".join(f"<{r}>" for r in refs)
+    headers = mail_headers(ticket.id, thread_ids(ticket), answered_id(ticket), auto_submitted)
     outbound = OutboundMessage(
         created_at=now, kind=kind, mailbox_id=mailbox.id if mailbox else None, ticket_id=ticket.id,
         sender=mailbox.address if mailbox else current_app.config["MAIL_DEFAULT_SENDER"],

@@ -7,8 +7,7 @@ from flask_babel import lazy_gettext as _l
 from ..errors import DomainError
 from ..extensions import db
 from ..notifications.compose import is_our_address
-from ..notifications.services import queue_mail
-from .services import notified_alerts, refresh_sla, state_of
+from .services import cached_fields, state_of
 
 CLOCK_LABELS = {"first_response": _l("Första svar"), "resolution": _l("Lösning")}
 BREACH = 100
@@ -23,17 +22,18 @@ def passed_alerts(state, notified, now) -> list[tuple[str, int, object]]:
     return found
 
 
-def send_alerts(ticket, *, now) -> int:
-    """Record and mail the ticket's passed alerts, then move its next-alert time on; flushes.
+def send_alerts(ticket, *, now, state, notified, mail: "AlertMail") -> int:
+    """Record the ticket's passed alerts, queue their mail on `mail`, move its next-alert time on.
 
-    Every passed alert becomes an "sla_alert" event (history, so recompute agrees), but
-    only the highest of each clock is mailed: after a pause in the scheduler nobody needs
-    a 75 % warning for a clock that has already run out. Returns the mails queued.
+    state and notified are the ticket's SLA state and sent alerts (the job reads them for a
+    whole batch at once). Every passed alert becomes an "sla_alert" event (history, so
+    recompute agrees), but only the highest of each clock is mailed: after a pause in the
+    scheduler nobody needs a 75 % warning for a clock that has already run out. Returns the
+    mails queued.
     """
     from ..tickets.services import record_event
 
-    state = state_of(ticket)
-    passed = passed_alerts(state, notified_alerts(ticket.id), now)
+    passed = passed_alerts(state, notified, now)
     mails = 0
     for name, percent, moment in passed:
         record_event(ticket, "sla_alert", actor=None, now=now, new=f"{name}:{percent}")
@@ -46,12 +46,15 @@ def send_alerts(ticket, *, now) -> int:
             highest[name] = (percent, moment)
     for name, (percent, _moment) in highest.items():
         due_at = getattr(state, name).due_at  # a running clock's target moment (the breach moment itself)
-        mails += _mail(ticket, name, percent, due_at, now=now)
-    refresh_sla(ticket, now=now)
+        mails += _mail(ticket, name, percent, due_at, mail)
+    # The alerts are not status changes: the state is the one computed before, with these noted as sent.
+    sent = notified | {f"{name}:{percent}" for name, percent, _moment in passed}
+    for field, value in cached_fields(state, sent).items():
+        setattr(ticket, field, value)
     return mails
 
 
-def _mail(ticket, name, percent, due_at, *, now) -> int:
+def _mail(ticket, name, percent, due_at, mail) -> int:
     people, addresses = breach_recipients(ticket) if percent == BREACH else warning_recipients(ticket)
     if ticket.is_confidential:
         people, addresses = _confidential(ticket, people)
@@ -59,12 +62,62 @@ def _mail(ticket, name, percent, due_at, *, now) -> int:
     context = {"clock": name, "clock_label": CLOCK_LABELS[name], "percent": percent, "due_at": due_at}
     # One mail per person, in their own language; nobody learns who else was told.
     for person in people:
-        queue_mail(kind=kind, ticket=ticket, to=[person], now=now, auto_submitted="auto-generated",
-                   context=context)
+        mail.add(kind, ticket, context, person.locale, person.email)
     for address in addresses:
-        queue_mail(kind=kind, ticket=ticket, to_addresses=[address], now=now, auto_submitted="auto-generated",
-                   context=context)
+        mail.add(kind, ticket, context, None, address)
     return len(people) + len(addresses)
+
+
+class AlertMail:
+    """The outbox rows of one batch of alerts, written with one executemany.
+
+    The SLA templates name the ticket, the clock and its due time, never the recipient, so a
+    ticket's alert is rendered once per language and that text goes to each of its
+    recipients (each still gets a mail of their own, with its own Message-ID).
+    """
+
+    def __init__(self, tickets, *, now):
+        from ..notifications.services import threads_of
+
+        self.now = now
+        self.threads = threads_of([t.id for t in tickets])
+        self.rows = []
+        self._rendered = {}
+
+    def add(self, kind, ticket, context, locale, address) -> None:
+        from flask import current_app
+
+        from ..intake.thread import new_message_id
+        from ..notifications.models import OutboxStatus
+        from ..notifications.render import render
+        from ..notifications.services import mail_headers, sender_for, ticket_url
+        from ..reference import cached
+
+        locale = locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+        key = (ticket.id, kind, context["clock"], locale)
+        if key not in self._rendered:
+            self._rendered[key] = render(kind, locale, **context, ticket=ticket, message=None,
+                                         url=ticket_url(ticket), recipient=None)
+        subject, text, html = self._rendered[key]
+        mailbox = cached(("sender", ticket.mailbox_id, ticket.organisation_id), lambda: sender_for(ticket))
+        refs, answered = self.threads[ticket.id]
+        self.rows.append({
+            "created_at": self.now, "kind": kind, "mailbox_id": mailbox.id if mailbox else None,
+            "ticket_id": ticket.id,
+            "sender": mailbox.address if mailbox else current_app.config["MAIL_DEFAULT_SENDER"],
+            "recipients": [address], "cc": [], "subject": subject[:500], "message_id": new_message_id(ticket.id),
+            "headers": mail_headers(ticket.id, refs, answered, "auto-generated"), "body_text": text,
+            "body_html": html, "status": OutboxStatus.PENDING, "attempts": 0, "next_attempt_at": self.now,
+            "last_error": "", "rate_key": None,
+        })
+
+    def write(self) -> None:
+        """Insert the rows (in the caller's transaction)."""
+        from ..notifications.models import OutboundMessage
+
+        if self.rows:
+            db.session.execute(sa.insert(OutboundMessage), self.rows)
+            self.rows = []
 
 
 def deliverable(user) -> bool:
@@ -104,14 +157,19 @@ def _confidential(ticket, people) -> tuple[list, list[str]]:
 
 
 def _members(group_id, *, leads_only=False) -> list:
+    """The group's (lead) members that mail can reach; read once per batch of alerts."""
     from ..auth.models import User
     from ..org.models import GroupMember
+    from ..reference import cached
 
-    query = sa.select(User).join(GroupMember, GroupMember.user_id == User.id).where(
-        GroupMember.group_id == group_id).order_by(User.id)
-    if leads_only:
-        query = query.where(GroupMember.is_lead)
-    return [u for u in db.session.scalars(query) if deliverable(u)]
+    def read():
+        query = sa.select(User).join(GroupMember, GroupMember.user_id == User.id).where(
+            GroupMember.group_id == group_id).order_by(User.id)
+        if leads_only:
+            query = query.where(GroupMember.is_lead)
+        return [u for u in db.session.scalars(query) if deliverable(u)]
+
+    return list(cached(("alert_members", group_id, leads_only), read))
 
 
 def breached_clocks(state, now) -> list[tuple[str, object]]:

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from ..database import transaction_cached
 from ..extensions import db
+from ..reference import row
 from .calendar import BusinessCalendar, parse_spans
 from .engine import STOP, ClockState, SlaState, compute
 from .holidays import SwedishHolidays
@@ -46,12 +47,12 @@ def calendar_of(ticket) -> Calendar | None:
             .order_by((Calendar.organisation_id == ticket.organisation_id).desc(), Calendar.id).limit(1))
         if always is not None:
             return always
-    system = db.session.get(System, ticket.system_id) if ticket.system_id else None
+    system = row(System, ticket.system_id)
     if system is not None and system.calendar_id:
-        return db.session.get(Calendar, system.calendar_id)
-    org = db.session.get(Organisation, ticket.organisation_id)
+        return row(Calendar, system.calendar_id)
+    org = row(Organisation, ticket.organisation_id)
     if org is not None and org.default_calendar_id:
-        return db.session.get(Calendar, org.default_calendar_id)
+        return row(Calendar, org.default_calendar_id)
     return transaction_cached("sla_first_calendar", lambda: db.session.scalar(
         sa.select(Calendar).where(Calendar.is_active).order_by(Calendar.id).limit(1)), tables=(Calendar.__tablename__,))
 
@@ -60,10 +61,10 @@ def tier_of(ticket) -> str:
     from ..catalogue.models import System
     from ..org.models import Organisation
 
-    system = db.session.get(System, ticket.system_id) if ticket.system_id else None
+    system = row(System, ticket.system_id)
     if system is not None:
         return system.service_tier
-    org = db.session.get(Organisation, ticket.organisation_id)
+    org = row(Organisation, ticket.organisation_id)
     return (org.default_tier if org is not None else None) or "silver"
 
 

@@ -50,10 +50,23 @@ def panel(ticket) -> dict:
 
 
 def supplier_of(message) -> Supplier | None:
-    """The supplier a message on a ticket came from (or went to, for the escalation itself)."""
-    return db.session.scalar(sa.select(Supplier).join(SupplierEscalation, SupplierEscalation.supplier_id == Supplier.id)
-                             .join(SupplierMessage, SupplierMessage.escalation_id == SupplierEscalation.id)
-                             .where(SupplierMessage.message_id == message.id))
+    """The supplier a message on a ticket came from (or went to, for the escalation itself).
+
+    The conversation asks for every internal note: the suppliers of all the ticket's
+    messages are read in one query, once per request.
+    """
+    from ..reference import cached
+    from ..tickets.models import Message
+
+    def read():
+        return dict(db.session.execute(
+            sa.select(SupplierMessage.message_id, Supplier)
+            .join(SupplierEscalation, SupplierEscalation.supplier_id == Supplier.id)
+            .join(SupplierMessage, SupplierMessage.escalation_id == SupplierEscalation.id)
+            .join(Message, Message.id == SupplierMessage.message_id)
+            .where(Message.ticket_id == message.ticket_id)).all())
+
+    return cached(("suppliers_by_message", message.ticket_id), read).get(message.id)
 
 
 def _ticket_action(number, key, form, action):

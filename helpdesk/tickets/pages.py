@@ -14,8 +14,9 @@ from ..catalogue.models import System
 from ..extensions import db
 from ..forms import choices
 from ..org.models import Department, GroupMember, SupportGroup
+from ..reference import cached, row
 from .forms import (
-    AssignForm, ConfirmForm, EmptyForm, GroupForm, PriorityForm, ReopenForm, ReplyForm, RequesterReplyForm,
+    AssignForm, ConfirmForm, EmptyForm, GroupForm, ReopenForm, ReplyForm, RequesterReplyForm,
     StatusForm, LinkForm, MergeForm, SystemForm,
 )
 from .labels import STATUS_LABELS
@@ -28,16 +29,30 @@ def page_size() -> int:
 
 
 def group_choices():
-    groups = db.session.scalars(sa.select(SupportGroup).where(SupportGroup.is_active).order_by(SupportGroup.name))
-    return [(g.id, g.name) for g in groups]
+    """(id, name) of the active groups, by name (read once per request)."""
+    return list(cached("group_choices", lambda: [tuple(r) for r in db.session.execute(
+        sa.select(SupportGroup.id, SupportGroup.name).where(SupportGroup.is_active).order_by(SupportGroup.name))]))
+
+
+def memberships():
+    """(user id, name, group id, group name) of every active member of an active group, by name (once per request)."""
+    return cached("memberships", lambda: db.session.execute(
+        sa.select(User.id, User.full_name, GroupMember.group_id, SupportGroup.name)
+        .join(GroupMember, GroupMember.user_id == User.id).join(SupportGroup, SupportGroup.id == GroupMember.group_id)
+        .where(User.is_active).order_by(User.full_name, User.id, SupportGroup.name)
+    ).all())
 
 
 def member_choices(group_id):
-    rows = db.session.execute(
-        sa.select(User.id, User.full_name).join(GroupMember, GroupMember.user_id == User.id)
-        .where(GroupMember.group_id == group_id, User.is_active).order_by(User.full_name)
-    ).all()
-    return [(0, _("Ingen"))] + [(r.id, r.full_name) for r in rows]
+    return [(0, _("Ingen"))] + [(r.id, r.full_name) for r in memberships() if r.group_id == group_id]
+
+
+def catalogue_choices():
+    """What catalogue.queries.system_choices() gives without a search text (every active system by name,
+    after "don't know"), read once per request: the update form and the system form both show it."""
+    systems = cached("active_systems", lambda: [tuple(r) for r in db.session.execute(
+        sa.select(System.id, System.name).where(System.is_active).order_by(System.name))])
+    return [(0, _("Vet inte / annat"))] + list(systems)
 
 
 def status_choices(ticket):
@@ -55,9 +70,7 @@ def bind(form_cls, ticket):
     elif isinstance(form, StatusForm):
         form.status.choices = choices(status_choices(ticket))
     elif isinstance(form, SystemForm):
-        from ..catalogue.queries import system_choices
-
-        form.system_id.choices = choices(system_choices())
+        form.system_id.choices = choices(catalogue_choices())
     elif isinstance(form, ReplyForm):
         form.status.choices = choices([("", _("Oförändrad"))] + [
             c for c in status_choices(ticket) if c[0] != ticket.status])
@@ -68,27 +81,27 @@ def render_ticket(ticket, **given):
     """Render the ticket page; forms passed in keep what the user typed."""
     perms = ticket_permissions(current_user, ticket)
     staff = Permission.TICKET_VIEW_INTERNAL in perms
+    events = history(ticket) if staff else []  # read first: the update form's version and the SLA box use it
     forms = {}
-    if Permission.TICKET_REPLY in perms and not ticket.merged_into_id:  # a merged ticket has no reply box
-        forms["reply_form"] = given.get("reply_form") or bind(ReplyForm if Permission.TICKET_NOTE in perms
-                                                              else RequesterReplyForm, ticket)
-    if Permission.TICKET_WORK in perms and not ticket.merged_into_id:
+    works = Permission.TICKET_WORK in perms
+    if works and not ticket.merged_into_id:
         from .update import bind as bind_update
 
-        forms["update_form"] = given.get("update_form") or bind_update(ticket, current_user, fresh=True)
-    if Permission.TICKET_WORK in perms:
+        forms["update_form"] = given.get("update_form") or bind_update(ticket, current_user, fresh=True,
+                                                                       events=events if staff else None)
+    # The update form holds the reply box, status, priority, group, assignee and system: the
+    # separate forms (still posted to by older pages and scripts) are built only to show the
+    # errors of one that was posted.
+    if Permission.TICKET_REPLY in perms and not ticket.merged_into_id and (
+            "update_form" not in forms or given.get("reply_form")):  # a merged ticket has no reply box
+        forms["reply_form"] = given.get("reply_form") or bind(ReplyForm if Permission.TICKET_NOTE in perms
+                                                              else RequesterReplyForm, ticket)
+    if works:
         forms["status_form"] = given.get("status_form") or bind(StatusForm, ticket)
         forms["status_form"].status.data = forms["status_form"].status.data or ticket.status
-        forms["priority_form"] = given.get("priority_form") or bind(PriorityForm, ticket)
-        if not given.get("priority_form"):
-            forms["priority_form"].impact.data = ticket.impact
-            forms["priority_form"].urgency.data = ticket.urgency
-        forms["group_form"] = given.get("group_form") or bind(GroupForm, ticket)
-        if not given.get("group_form"):
-            forms["group_form"].group_id.data = ticket.support_group_id
-        forms["assign_form"] = given.get("assign_form") or bind(AssignForm, ticket)
-        if not given.get("assign_form"):
-            forms["assign_form"].assignee_id.data = ticket.assignee_id or 0
+        for key in ("priority_form", "group_form", "assign_form", "system_form"):
+            if given.get(key):
+                forms[key] = given[key]
         forms["claim_form"] = given.get("claim_form") or EmptyForm()
         forms["link_form"] = given.get("link_form") or LinkForm()
         forms["merge_form"] = given.get("merge_form") or MergeForm()
@@ -100,11 +113,6 @@ def render_ticket(ticket, **given):
             sa.union(sa.select(TicketLink.other_id).where(TicketLink.ticket_id == ticket.id),
                      sa.select(TicketLink.ticket_id).where(TicketLink.other_id == ticket.id))))
     ).all() if staff else []
-    events = history(ticket) if staff else []
-    if Permission.TICKET_WORK in perms:
-        forms["system_form"] = given.get("system_form") or bind(SystemForm, ticket)
-        if not given.get("system_form"):
-            forms["system_form"].system_id.data = ticket.system_id or 0
     incident = legal = None
     if staff and ticket.type == "security_incident":
         from ..clock import utcnow
@@ -118,7 +126,7 @@ def render_ticket(ticket, **given):
         history_entries=history_entries(events), canned_data=canned_data,
         next_ticket=next_in_queue(ticket) if "update_form" in forms else None,
         due=due_view(ticket) if staff else None,
-        names=event_names(events) if staff else {}, links=links, sla=sla_view(ticket) if staff else None,
+        names=event_names(events) if staff else {}, links=links, sla=sla_view(ticket, events) if staff else None,
         **forms,
     )
 
@@ -134,8 +142,8 @@ def due_view(ticket):
             ticket.sla_paused_since and not ticket.first_response_due_at):
         return None
     at = ticket.due_at
-    org = db.session.get(Organisation, ticket.organisation_id)
-    desk = db.session.get(Calendar, org.default_calendar_id) if org is not None and org.default_calendar_id else None
+    org = row(Organisation, ticket.organisation_id)
+    desk = row(Calendar, org.default_calendar_id) if org is not None and org.default_calendar_id else None
     outside = desk is not None and not business_calendar(desk).is_open(at - timedelta(minutes=1))
     return {"at": at, "overdue": at <= utcnow(), "outside_hours": outside}
 
@@ -176,12 +184,16 @@ def _merged_target(ticket):
     return db.session.get(Ticket, ticket.merged_into_id) if ticket.merged_into_id else None
 
 
-def sla_view(ticket):
-    """The ticket's SLA clocks for the page: targets, stretches and how each due time follows."""
+def sla_view(ticket, events=None):
+    """The ticket's SLA clocks for the page: targets, stretches and how each due time follows.
+
+    events: the ticket's whole history when already read (its status changes drive the clocks).
+    """
     from ..clock import utcnow
     from ..sla.services import calendar_of, level_of, state_of
 
-    state = state_of(ticket)
+    changes = None if events is None else [(e.at, e.new_value) for e in events if e.kind == "status"]
+    state = state_of(ticket, changes=changes)
     from ..catalogue.labels import TIER_LABELS
 
     level = level_of(ticket)
@@ -194,8 +206,14 @@ def event_names(events):
     """Names for the ids that events refer to (groups, users)."""
     group_ids = {int(v) for e in events if e.kind == "group" for v in (e.old_value, e.new_value) if v}
     user_ids = {int(v) for e in events if e.kind == "assignee" for v in (e.old_value, e.new_value) if v}
-    groups = dict(db.session.execute(sa.select(SupportGroup.id, SupportGroup.name).where(SupportGroup.id.in_(group_ids))).all()) if group_ids else {}
-    users = dict(db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(user_ids))).all()) if user_ids else {}
+    groups = {i: name for i, name in group_choices() if i in group_ids}
+    if group_ids - groups.keys():  # a group made inactive since
+        groups |= dict(db.session.execute(sa.select(SupportGroup.id, SupportGroup.name).where(
+            SupportGroup.id.in_(group_ids - groups.keys()))).all())
+    users = {r.id: r.full_name for r in memberships() if r.id in user_ids} if user_ids else {}
+    if user_ids - users.keys():  # someone no longer in an active group
+        users |= dict(db.session.execute(sa.select(User.id, User.full_name).where(
+            User.id.in_(user_ids - users.keys()))).all())
     return {"group": groups, "assignee": users}
 
 

@@ -60,22 +60,24 @@ def changes_since(ticket, version: str) -> list[TicketEvent]:
         TicketEvent.ticket_id == ticket.id, TicketEvent.id > after).order_by(TicketEvent.id)))
 
 
-def bind(ticket, agent, *, fresh: bool):
-    """The form with its choices; fresh: filled with the ticket's current values."""
-    from ..catalogue.queries import system_choices
+def bind(ticket, agent, *, fresh: bool, events=None):
+    """The form with its choices; fresh: filled with the ticket's current values.
+
+    events: the ticket's history when the caller has read it already (its newest id is the version).
+    """
     from ..replies.services import usable
-    from .pages import group_choices, member_choices, status_choices
+    from .pages import catalogue_choices, group_choices, member_choices, status_choices
 
     form = UpdateForm()
     form.status.choices = choices(status_choices(ticket))
-    form.system_id.choices = choices(system_choices())
+    form.system_id.choices = choices(catalogue_choices())
     form.group_id.choices = choices(group_choices())
     form.assignee_id.choices = choices(member_choices(ticket.support_group_id) + _other_members(ticket))
     replies = usable(agent, ticket)
     form.canned.choices = choices([("", _("Ingen mall"))] + [(str(r.id), r.title) for r in replies])
     form.canned_replies = replies
     if fresh:
-        form.version.data = version_of(ticket)
+        form.version.data = version_of(ticket) if events is None else str(max((e.id for e in events), default=0))
         form.status.data = ticket.status
         form.impact.data, form.urgency.data = ticket.impact, ticket.urgency
         form.system_id.data = ticket.system_id or 0
@@ -86,18 +88,13 @@ def bind(ticket, agent, *, fresh: bool):
 
 def _other_members(ticket):
     """Members of every active group, so a group change and an assignee can be chosen together."""
-    from ..auth.models import User
-    from ..org.models import GroupMember, SupportGroup
+    from .pages import group_choices, memberships
 
-    rows = db.session.execute(
-        sa.select(User.id, User.full_name, SupportGroup.name).join(GroupMember, GroupMember.user_id == User.id)
-        .join(SupportGroup, SupportGroup.id == GroupMember.group_id)
-        .where(User.is_active, SupportGroup.is_active, GroupMember.group_id != ticket.support_group_id,
-               User.id.not_in(sa.select(GroupMember.user_id).where(GroupMember.group_id == ticket.support_group_id)))
-        .order_by(User.full_name)).all()
+    active = {group_id for group_id, _name in group_choices()}
+    own = {r.id for r in memberships() if r.group_id == ticket.support_group_id}
     seen, out = set(), []
-    for r in rows:
-        if r.id not in seen:
+    for r in memberships():  # by name, then by group name: each person once, with their first group
+        if r.id not in seen and r.id not in own and r.group_id in active:
             seen.add(r.id)
             out.append((r.id, f"{r.full_name} ({r.name})"))
     return out
