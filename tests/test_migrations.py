@@ -57,3 +57,28 @@ def test_downgrade_and_upgrade_again(tmp_path):
         with db.engine.connect() as connection:
             assert differences(connection) == []
         db.engine.dispose()
+
+
+def test_the_latest_migrations_run_on_a_database_with_data(tmp_path):
+    # Before: 0023 copied support_group to add a column, and on SQLite dropping the old table failed
+    # ("FOREIGN KEY constraint failed") as soon as tickets and users referred to a group.
+    import os
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'data.sqlite'}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")}
+    env.update(HELPDESK_DATABASE_URL=url, HELPDESK_SECRET_KEY="test-secret", HELPDESK_TESTING="true",
+               HELPDESK_INSTANCE_PATH=str(tmp_path))
+    for args in (["db", "upgrade"], ["seed-demo"], ["db", "downgrade", "0017"], ["db", "upgrade"]):
+        done = subprocess.run([sys.executable, "-c", "from helpdesk.cli import main; main()", *args],
+                              cwd=Path(__file__).resolve().parent.parent, env=env, capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 0, (args, done.stderr[-2000:])
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            assert connection.scalar(sa.text("SELECT count(*) FROM support_group WHERE NOT handles_security_incidents")) > 0
+            assert connection.scalar(sa.text("SELECT count(*) FROM ticket")) > 0
+    finally:
+        engine.dispose()

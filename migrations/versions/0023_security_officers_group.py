@@ -17,11 +17,14 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('support_group', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('handles_security_incidents', sa.Boolean(), server_default=sa.false(),
-                                      nullable=False))
+    # A plain ADD COLUMN (no batch table copy): on SQLite a copy of support_group would have to drop a
+    # table that tickets and users refer to, which fails with foreign keys on and data in it.
+    op.add_column('support_group', sa.Column('handles_security_incidents', sa.Boolean(),
+                                             server_default=sa.false(), nullable=False))
 
 
 def downgrade():
-    with op.batch_alter_table('support_group', schema=None) as batch_op:
-        batch_op.drop_column('handles_security_incidents')
+    if op.get_bind().dialect.name == "sqlite":  # SQLite 3.35+ drops a column in place (no table copy)
+        op.execute("ALTER TABLE support_group DROP COLUMN handles_security_incidents")
+    else:
+        op.drop_column('support_group', 'handles_security_incidents')
