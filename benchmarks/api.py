@@ -90,22 +90,25 @@ def measure(dataset, requests, warmup, max_load=2.0, max_wait=300) -> list[tuple
         secret = new_token("erik")
         token = TokenClient(app.test_client(), secret)
         session = login(app, "erik", PASSWORD)
-        before = wait_for_quiet(max_load, max_wait, lambda text: print(text, file=sys.stderr, flush=True))
-        plan = [
-            ("API ticket list, first page (token)", token, ["/api/v1/tickets"], PAGE_TARGET_MS),
-            ("API ticket list, page 200 (token)", token, ["/api/v1/tickets?page=200"], PAGE_TARGET_MS),
-            ("API ticket list, status all, priority 2 (token)", token, ["/api/v1/tickets?status=all&priority=2"],
-             PAGE_TARGET_MS),
-            ("API ticket read, with conversation (token)", token, reads, PAGE_TARGET_MS),
-            ("For comparison: web queue, first page (session)", session, ["/queue"], PAGE_TARGET_MS),
-            ("For comparison: web ticket page (session)", session, [p.replace("/api/v1", "") for p in reads],
-             PAGE_TARGET_MS),
-            ("API organisations (token)", token, ["/api/v1/organisations"], None),
-            ("API organisations (session)", session, ["/api/v1/organisations"], None),
-        ]
-        times = time_rounds([(client, paths) for _, client, paths, _ in plan], requests=requests, warmup=warmup)
-        for (label, _client, _paths, target), samples in zip(plan, times):
-            rows.append((label, summary(samples), target))
+        db.session.remove()
+    # The requests run outside that app context, each in its own as in a server.
+    before = wait_for_quiet(max_load, max_wait, lambda text: print(text, file=sys.stderr, flush=True))
+    plan = [
+        ("API ticket list, first page (token)", token, ["/api/v1/tickets"], PAGE_TARGET_MS),
+        ("API ticket list, page 200 (token)", token, ["/api/v1/tickets?page=200"], PAGE_TARGET_MS),
+        ("API ticket list, status all, priority 2 (token)", token, ["/api/v1/tickets?status=all&priority=2"],
+         PAGE_TARGET_MS),
+        ("API ticket read, with conversation (token)", token, reads, PAGE_TARGET_MS),
+        ("For comparison: web queue, first page (session)", session, ["/queue"], PAGE_TARGET_MS),
+        ("For comparison: web ticket page (session)", session, [p.replace("/api/v1", "") for p in reads],
+         PAGE_TARGET_MS),
+        ("API organisations (token)", token, ["/api/v1/organisations"], None),
+        ("API organisations (session)", session, ["/api/v1/organisations"], None),
+    ]
+    times = time_rounds([(client, paths) for _, client, paths, _ in plan], requests=requests, warmup=warmup)
+    for (label, _client, _paths, target), samples in zip(plan, times):
+        rows.append((label, summary(samples), target))
+    with app.app_context():
         token_cost, session_cost = lookup_cost(secret)
         rows.append(("Authentication alone: token (hash, token + user, roles, checks)", token_cost, None))
         rows.append(("Authentication alone: session user (user, roles)", session_cost, None))

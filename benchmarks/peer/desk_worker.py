@@ -36,35 +36,38 @@ def main() -> None:
         box_id = db.session.scalar(sa.select(Mailbox.id).where(Mailbox.is_active).order_by(Mailbox.id))
         db.session.remove()
 
-        def get(path):
-            response = agent.get(path)
-            if response.status_code != 200:
-                raise RuntimeError(f"GET {path} answered {response.status_code}")
+    # Each request runs in an app context of its own, as in a server (inside one shared context every
+    # request would share flask.g and one database session).
+    def get(path):
+        response = agent.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {path} answered {response.status_code}")
 
-        print(json.dumps({"ready": True, "tickets": len(ids)}), flush=True)
-        for n, line in enumerate(sys.stdin):
-            command = json.loads(line)
-            op = command["op"]
-            started = time.perf_counter()
-            if op == "queue":
-                get("/queue")
-            elif op == "search":
-                get("/queue?q=" + command["word"] + "&status=all")  # the peer searches every status
-            elif op == "ticket":
-                get(f"/tickets/{ids[n % len(ids)]}")
-            elif op == "create":
-                response = employee.post("/tickets/new", data={
-                    "type": "incident", "system_id": 0, "subject": command["subject"],
-                    "description": command["body"], "impact": 3, "urgency": 3})
-                if response.status_code != 302:
-                    raise RuntimeError(f"create answered {response.status_code}")
-            elif op == "intake":
+    print(json.dumps({"ready": True, "tickets": len(ids)}), flush=True)
+    for n, line in enumerate(sys.stdin):
+        command = json.loads(line)
+        op = command["op"]
+        started = time.perf_counter()
+        if op == "queue":
+            get("/queue")
+        elif op == "search":
+            get("/queue?q=" + command["word"] + "&status=all")  # the peer searches every status
+        elif op == "ticket":
+            get(f"/tickets/{ids[n % len(ids)]}")
+        elif op == "create":
+            response = employee.post("/tickets/new", data={
+                "type": "incident", "system_id": 0, "subject": command["subject"],
+                "description": command["body"], "impact": 3, "urgency": 3})
+            if response.status_code != 302:
+                raise RuntimeError(f"create answered {response.status_code}")
+        elif op == "intake":
+            with app.app_context():  # as the mail job runs: an app context per run
                 with unit_of_work():
                     ingest(base64.b64decode(command["raw"]), db.session.get(Mailbox, box_id), now=clock.now())
                 db.session.remove()
-            else:
-                raise ValueError(op)
-            print(json.dumps({"ms": (time.perf_counter() - started) * 1000}), flush=True)
+        else:
+            raise ValueError(op)
+        print(json.dumps({"ms": (time.perf_counter() - started) * 1000}), flush=True)
 
 
 if __name__ == "__main__":
