@@ -122,9 +122,26 @@ def _acknowledge(session, ticket, now) -> None:
 
 def _tell_group(session, ticket, now) -> None:
     group = ticket.support_group
+    if ticket.is_confidential:
+        _tell_group_readers(session, ticket, now)
+        return
     if group.email and not is_our_address(group.email):
         queue_mail(kind="new_ticket", ticket=ticket, to_addresses=[group.email], now=now,
                    auto_submitted="auto-generated")
+
+
+def _tell_group_readers(session, ticket, now) -> None:
+    """A confidential ticket is never mailed to a group's address (a list or shared mailbox whose
+    readers need not be security officers): each member who may read the ticket gets a mail of their own."""
+    from ..auth.models import User
+    from ..auth.permissions import Permission, can
+    from ..org.models import GroupMember
+
+    members = session.scalars(sa.select(User).join(GroupMember, GroupMember.user_id == User.id)
+                              .where(GroupMember.group_id == ticket.support_group_id).order_by(User.id))
+    for person in members:
+        if _deliverable(person) and can(person, Permission.TICKET_VIEW, ticket):
+            queue_mail(kind="new_ticket", ticket=ticket, to=[person], now=now, auto_submitted="auto-generated")
 
 
 def _tell_requester(session, ticket, template, now, *, message, human, exclude=None) -> None:

@@ -194,3 +194,32 @@ def test_the_security_officer_finds_it_in_the_queue(client, auth, users, clock, 
     session.commit()
     auth.login("ines")
     assert f"/tickets/{incident.ticket_id}" in client.get("/queue?scope=all").get_data(as_text=True)
+
+
+def _mail_to(session, address):
+    from helpdesk.notifications.models import OutboundMessage
+
+    return [m for m in session.scalars(sa.select(OutboundMessage).order_by(OutboundMessage.id))
+            if address in (m.recipients or []) + (m.cc or [])]
+
+
+def test_reported_incident_is_not_mailed_to_the_group_address_only_to_its_readers(users, clock, session):
+    # A group's address is a list or shared mailbox: people behind it need not be security officers,
+    # and the new-ticket mail names the incident's subject and its reporter.
+    group = f.group(SECURITY_GROUP)
+    incident = report(users, clock)
+    session.commit()
+    assert group.email and _mail_to(session, group.email) == []
+    told = _mail_to(session, users["ines"].email)
+    assert [m.kind for m in told] == ["new_ticket"]
+
+
+def test_raised_incident_is_not_mailed_to_the_group_address(users, clock, session):
+    group = f.group(SECURITY_GROUP)
+    ticket = f.ticket(users["anna"], now=clock.now(), subject="Konstigt mejl")
+    session.commit()
+    services.raise_to_incident(ticket, actor=users["erik"], now=clock.now())
+    session.commit()
+    assert ticket.support_group_id == group.id
+    assert _mail_to(session, group.email) == []
+    assert [m.kind for m in _mail_to(session, users["ines"].email)] == ["new_ticket"]
