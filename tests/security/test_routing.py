@@ -207,7 +207,7 @@ def test_reported_incident_is_not_mailed_to_the_group_address_only_to_its_reader
     # A group's address is a list or shared mailbox: people behind it need not be security officers,
     # and the new-ticket mail names the incident's subject and its reporter.
     group = f.group(SECURITY_GROUP)
-    incident = report(users, clock)
+    report(users, clock)
     session.commit()
     assert group.email and _mail_to(session, group.email) == []
     told = _mail_to(session, users["ines"].email)
