@@ -56,6 +56,8 @@ def send_outbox(clock) -> int:
             tried.update(due)
             claimed = _claim(due, now)
             for position, outbound_id in enumerate(claimed):
+                if not _still_ours(outbound_id, now + LEASE, clock):
+                    continue  # its lease ran out while earlier rows were sent, and another run took it
                 ok = _send_one(outbound_id, clock)
                 sent += ok
                 failures_in_a_row = 0 if ok else failures_in_a_row + 1
@@ -83,6 +85,23 @@ def _claim(ids, now) -> list[int]:
             .execution_options(synchronize_session=False)
         ).all()
     return sorted(claimed)
+
+
+def _still_ours(outbound_id, held, clock) -> bool:
+    """Renew the row's lease just before its send, if this run's claim still holds it.
+
+    A batch is claimed at once but sent one row after another; on a slow relay the last rows
+    can outlive their lease, and the other scheduler may then claim and send them. A claim
+    always writes a later lease_until than the one it replaced, so lease_until still equal to
+    ours means nobody else has taken the row."""
+    db.session.rollback()
+    with unit_of_work():
+        return db.session.execute(
+            sa.update(OutboundMessage)
+            .where(OutboundMessage.id == outbound_id, OutboundMessage.status == OutboxStatus.SENDING,
+                   OutboundMessage.lease_until == held)
+            .values(lease_until=clock.now() + LEASE)
+            .execution_options(synchronize_session=False)).rowcount == 1
 
 
 def _give_back(ids, now) -> None:

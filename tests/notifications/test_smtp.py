@@ -1,6 +1,7 @@
 """The outbox over real SMTP (aiosmtpd on loopback): headers, threading, back-off, and never twice."""
 
 import re
+from collections import Counter
 import socket
 from datetime import timedelta
 from email import message_from_bytes, policy
@@ -200,3 +201,26 @@ def test_a_relay_that_is_down_ends_the_run_and_the_untried_rows_keep_their_attem
     assert sorted(r.attempts for r in rows_now) == [0] * (12 - pause) + [1] * pause
     assert {r.status for r in rows_now} == {OutboxStatus.PENDING}
     assert all(r.lease_until is None for r in rows_now)
+
+
+def test_a_slow_run_never_sends_a_row_the_other_scheduler_took_over(session, clock, empty_outbox, monkeypatch):
+    # One run claims a whole batch at once and sends the rows one after another. When the sends are
+    # slow, the rows at the end of the batch outlive their lease, the other scheduler (which gets the
+    # job once this run's job lease runs out) claims and sends them, and this run must not send them again.
+    queue_rows(session, clock, 4)
+    sent = []
+    other_ran = []
+
+    def slow_send(outbound):
+        sent.append(outbound.id)
+        if not other_ran:
+            other_ran.append(outbound.id)
+            clock.advance(minutes=6)  # this send took longer than the lease
+            assert send_outbox(clock) >= 3  # the other scheduler's run
+
+    monkeypatch.setattr(jobs, "transport_for", lambda outbound, mailbox: slow_send)
+    send_outbox(clock)
+    in_flight = other_ran[0]  # a single send outliving its lease may go twice; no other row may
+    assert all(n == 1 for i, n in Counter(sent).items() if i != in_flight), sorted(sent)
+    assert session.scalar(sa.select(sa.func.count()).select_from(OutboundMessage)
+                          .where(OutboundMessage.status != OutboxStatus.SENT)) == 0
