@@ -64,7 +64,9 @@ class _Relay:
             self.smtp.send_message(message, from_addr=sender, to_addrs=recipients)
             self.count += 1
         except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError):
-            self.count += 1  # the relay refused this message; the session itself is fine (smtplib sent RSET)
+            self.count += 1  # the relay refused this message; the session itself is fine (smtplib sent RSET) ...
+            if self.smtp.sock is None:  # ... unless the answer was 421 (closing): smtplib closed its end
+                self.close(quit=False)
             raise
         except BaseException:
             self.close(quit=False)  # the session is in an unknown state: never reuse it

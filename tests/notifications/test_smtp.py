@@ -224,3 +224,29 @@ def test_a_slow_run_never_sends_a_row_the_other_scheduler_took_over(session, clo
     assert all(n == 1 for i, n in Counter(sent).items() if i != in_flight), sorted(sent)
     assert session.scalar(sa.select(sa.func.count()).select_from(OutboundMessage)
                           .where(OutboundMessage.status != OutboxStatus.SENT)) == 0
+
+
+class ClosingOnOne(Capture):
+    """A relay answering 421 (service closing) to one recipient: smtplib closes its end of the session."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("person0@"):
+            return "421 4.7.0 Try again later, closing connection"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_421_to_one_recipient_does_not_fail_the_next_row(session, clock, smtp_config, empty_outbox):
+    capture = ClosingOnOne()
+    controller = Controller(capture, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        smtp_config(controller.port)
+        queue_rows(session, clock, 2)
+        assert send_outbox(clock) == 1
+    finally:
+        controller.stop()
+    assert [to for to, _ in capture.messages] == [["person1@exempelby.se"]]
+    by_recipient = {r.recipients[0]: r for r in session.scalars(
+        sa.select(OutboundMessage).where(OutboundMessage.status != OutboxStatus.SENT))}
+    assert list(by_recipient) == ["person0@exempelby.se"]  # only the refused row waits for its retry
