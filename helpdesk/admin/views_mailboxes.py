@@ -4,6 +4,7 @@ Like every page on the admin blueprint these need Permission.ADMIN_MANAGE (decla
 testing a connection reaches servers an administrator names, so it is theirs alone, and audited.
 """
 
+import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -93,7 +94,9 @@ def _tested(form, mailbox):
 
 
 def _run_test(name, address, channel, settings, secret, mailbox):
-    result = check_connection(name=name, address=address, channel=channel, settings=settings, secret=secret)
+    saved = db.session.scalar(sa.select(Mailbox).where(Mailbox.name == name))
+    result = check_connection(name=name, address=address, channel=channel, settings=settings, secret=secret,
+                              saved=(saved.channel, dict(saved.settings or {})) if saved is not None else None)
     with unit_of_work():
         services.record_connection_test(result, mailbox_id=mailbox.id if mailbox else None, name=name,
                                         channel=channel, actor=actor(), now=utcnow())

@@ -56,8 +56,27 @@ def configured_secret(name: str, key: str | None):
     return current_app.config.get(f"MAILBOX_{name}_{key}".upper()) if key else None
 
 
-def check_connection(*, name: str, address: str, channel: str, settings: dict, secret: str | None = None) -> ProbeResult:
-    """Connect with these settings and the typed secret (else the configured one); never raises."""
+def same_server(channel: str, settings: dict, saved_channel: str, saved: dict) -> bool:
+    """Whether these settings log in to the same server, the same way, as a saved mailbox's."""
+    if channel != saved_channel:
+        return False
+    if channel == MailChannel.EWS:
+        return (settings.get("endpoint") or "") == (saved.get("endpoint") or "")
+    if channel == MailChannel.IMAP:
+        security = [s.get("security") or ("ssl" if s.get("ssl", True) else "none") for s in (settings, saved)]
+        return _target(channel, settings) == _target(channel, saved) and security[0] == security[1]
+    return _target(channel, settings) == _target(channel, saved)
+
+
+def check_connection(*, name: str, address: str, channel: str, settings: dict, secret: str | None = None,
+                     saved=None) -> ProbeResult:
+    """Connect with these settings and the typed secret (else the configured one); never raises.
+
+    saved: (channel, settings) of the saved mailbox of this name, when there is one. Its configured
+    secret is sent only to the server its saved settings name: typed settings for another server
+    must come with a typed secret (or be saved first, which is audited with its settings), so a
+    test cannot quietly hand the configured password to a server of the tester's choosing.
+    """
     probe = probe_for(channel)
     if probe is None:
         return ProbeResult(True, "push", _(
@@ -65,6 +84,11 @@ def check_connection(*, name: str, address: str, channel: str, settings: dict, s
             "LMTP). Det finns ingen anslutning att testa härifrån."))
     key = secret_key(channel, settings)
     credential = secret or configured_secret(name, key)
+    if not secret and credential and saved is not None and not same_server(channel, settings, *saved):
+        return ProbeResult(False, "secret_target", _(
+            "Inställningarna pekar på en annan server än den sparade brevlådan %(name)s. Den inställda hemligheten "
+            "skickas bara till den sparade servern: skriv lösenordet i fältet för test, eller spara inställningarna "
+            "först.", name=name))
     timeout = current_app.config["MAIL_PROBE_TIMEOUT"]
     try:
         found = probe(name, address, settings, credential, timeout=timeout)

@@ -145,3 +145,34 @@ def test_only_administrators_may_set_up_or_test_mailboxes(client, auth, session)
                         ("post", "/admin/mailboxes/new?channel=imap")]:
         assert getattr(client, method)(url).status_code == 403, url
     assert session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "mailbox_connection_tested")) is None
+
+
+def test_the_configured_secret_goes_only_to_the_saved_server(app, client, auth, session, monkeypatch):
+    # Before: "Testa anslutningen" with typed settings and an empty secret field logged in with the
+    # saved mailbox's configured password on whatever server was typed, and nothing but "tested" was kept.
+    from helpdesk.intake import probe as probes
+    from helpdesk.intake.fetchers import Found
+
+    given = []
+
+    def fake_probe(name, address, settings, credential, *, timeout):
+        given.append((settings["host"], credential))
+        return Found(server=settings["host"], account="servicedesk", folder="INBOX", total=0, unread=0)
+
+    monkeypatch.setattr(probes, "probe_for", lambda channel: fake_probe)
+    app.config["MAILBOX_BYGG_PASSWORD"] = "konfigurerat-lösen"
+    try:
+        auth.login("admin")
+        assert client.post("/admin/mailboxes/new?channel=imap", data=COMMON | FORMS["imap"][0]).status_code == 302
+        box = saved(session)
+        test = {"test": "Testa anslutningen"}
+        elsewhere = COMMON | FORMS["imap"][0] | {"host": "imap.elak.example"} | test
+        for url in (f"/admin/mailboxes/{box.id}", "/admin/mailboxes/new?channel=imap"):
+            page = client.post(url, data=elsewhere).get_data(as_text=True)
+            assert "annan server än den sparade brevlådan bygg" in page
+        assert given == []
+        client.post(f"/admin/mailboxes/{box.id}", data=elsewhere | {"secret": "skrivet-lösen"})
+        client.post(f"/admin/mailboxes/{box.id}", data=COMMON | FORMS["imap"][0] | test)
+        assert given == [("imap.elak.example", "skrivet-lösen"), ("imap.exempelby.se", "konfigurerat-lösen")]
+    finally:
+        app.config.pop("MAILBOX_BYGG_PASSWORD", None)
