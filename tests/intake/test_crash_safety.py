@@ -117,6 +117,9 @@ def test_sigkill_at_random_moments_loses_and_doubles_nothing(sqlite_run, crash_d
         tickets_before = check.scalar(sa.select(sa.func.count()).select_from(Ticket))
     command = [HELPDESK, "intake-folder", str(inbox), "--processed", str(processed)]
     env = helpdesk_env(url, tmp_path)
+    # Small batches (committed, then moved to processed/) so that the kills fall at random moments
+    # across many of them, on a fast machine too: with the default 100 the whole inbox is one or two.
+    env["HELPDESK_MAIL_INTAKE_BATCH"] = "4"
     kills = 0
     with open(tmp_path / "runs.log", "ab") as log:
         while kills < KILLS and _count(inbox):
@@ -125,7 +128,7 @@ def test_sigkill_at_random_moments_loses_and_doubles_nothing(sqlite_run, crash_d
             # Killed only once it is at work (a file moved to processed/), however slow the machine: no deadline.
             while _count(processed) == before and process.poll() is None:
                 time.sleep(0.02)
-            time.sleep(rng.uniform(0.2, 1.5))
+            time.sleep(rng.uniform(0.05, 0.5))  # short enough that 6 kills come before the inbox is empty
             if process.poll() is None:
                 os.kill(process.pid, signal.SIGKILL)
                 kills += 1
