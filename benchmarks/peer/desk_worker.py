@@ -27,9 +27,11 @@ from ..scenarios import PASSWORD, bench_app
 def main() -> None:
     app = bench_app(sys.argv[1])
     logging.disable(logging.CRITICAL)
+    # Each sign-in in a request of its own: inside one app context the second login would find the
+    # first user already signed in (flask.g is shared) and never sign Anna in.
+    agent = login(app, "erik", PASSWORD)
+    employee = login(app, "anna", PASSWORD)
     with app.app_context():
-        agent = login(app, "erik", PASSWORD)
-        employee = login(app, "anna", PASSWORD)
         clock = app.extensions["helpdesk.clock"]
         ids = list(db.session.scalars(sa.select(Ticket.id).where(~Ticket.is_confidential)
                                       .order_by(sa.func.random()).limit(50)))
@@ -58,8 +60,8 @@ def main() -> None:
             response = employee.post("/tickets/new", data={
                 "type": "incident", "system_id": 0, "subject": command["subject"],
                 "description": command["body"], "impact": 3, "urgency": 3})
-            if response.status_code != 302:
-                raise RuntimeError(f"create answered {response.status_code}")
+            if response.status_code != 302 or not response.headers["Location"].startswith("/tickets/"):
+                raise RuntimeError(f"create answered {response.status_code} {response.headers.get('Location')}")
         elif op == "intake":
             with app.app_context():  # as the mail job runs: an app context per run
                 with unit_of_work():
