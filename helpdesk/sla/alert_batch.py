@@ -45,10 +45,14 @@ class AlertBatch:
         note_ticket_change(ticket, kind, now=self.now, new=new)
 
     def cache(self, ticket, fields: dict) -> None:
-        """The ticket's new SLA cache columns (its ORM object is updated without being marked dirty)."""
-        for name, value in fields.items():
+        """The ticket's new SLA cache columns; only those that changed are written (its ORM object,
+        loaded under the lock, is updated without being marked dirty)."""
+        changed = {name: value for name, value in fields.items() if getattr(ticket, name) != value}
+        for name, value in changed.items():
             set_committed_value(ticket, name, value)
-        self.fields[ticket.id] = fields
+        if changed:
+            self.fields.setdefault(tuple(sorted(changed)), []).append({"ticket_id_": ticket.id} | {
+                f"{name}_": value for name, value in changed.items()})
 
     def mail(self, kind, ticket, context, locale, address) -> None:
         """One outbox row: the alert `kind` about `ticket` to `address`, in `locale`.
@@ -90,13 +94,10 @@ class AlertBatch:
             db.session.execute(sa.insert(TicketEvent.__table__), self.events)
         if self.mails:
             db.session.execute(sa.insert(OutboundMessage.__table__), self.mails)
-        if self.fields:
-            table = Ticket.__table__
-            names = sorted({name for fields in self.fields.values() for name in fields})
-            rows = [{"ticket_id_": ticket_id, **{f"{n}_": fields[n] for n in names}}
-                    for ticket_id, fields in self.fields.items()]
+        table = Ticket.__table__
+        for names, rows in self.fields.items():  # one executemany per set of changed columns
             db.session.execute(sa.update(table).where(table.c.id == sa.bindparam("ticket_id_"))
-                               .values({n: sa.bindparam(f"{n}_") for n in names}), rows)
+                               .values({name: sa.bindparam(f"{name}_") for name in names}), rows)
         self.events, self.mails, self.fields = [], [], {}
 
 
