@@ -7,8 +7,7 @@ that fits the dialect); each ticket has one document: subject plus all messages.
 import re
 
 import sqlalchemy as sa
-from flask import g, has_app_context
-
+from ..database import transaction_cached
 from ..extensions import db
 
 SEARCH_TABLES = ("ticket_fts", "ticket_search")
@@ -37,18 +36,57 @@ def matching_ticket_ids(text: str):
 
 
 def many_matches(text: str, *, more_than: int = 2_000) -> bool:
-    """Whether the search finds more than `more_than` tickets (SQLite; counted no further, once a request).
+    """Whether the search finds more than `more_than` tickets (SQLite: known once the matches are read).
 
     Tells the queue which way to join: a rare word's few matches are looked up in the ticket
     table one by one, while a common word's (a tenth of all tickets) are checked against the
     much smaller index of open tickets instead.
     """
-    cache = g.setdefault("_many_matches", {}) if has_app_context() else {}
-    key = (tuple(words(text)), more_than)
-    if key not in cache:
-        limited = matching_ticket_ids(text).limit(more_than + 1).subquery()
-        cache[key] = db.session.scalar(sa.select(sa.func.count()).select_from(limited)) > more_than
-    return cache[key]
+    if db.engine.dialect.name == "sqlite":
+        return _read_matches(text) > more_than
+    limited = matching_ticket_ids(text).limit(more_than + 1).subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(limited)) > more_than
+
+
+def matches(text: str):
+    """A SELECT of the ids of the tickets the search finds, for the queue's statements.
+
+    On SQLite the full-text index is read once per transaction into a temporary table and each
+    statement of the page (its rows, the count, the "also matches" hints) reads that table: FTS5
+    built the whole list of a common word's matches again for every statement that named it
+    (46,000 rowids for "skrivaren" at a million tickets, most of each statement's time). The
+    table lives on the connection, outside the database file, and holds the matches of one
+    search at a time; the transaction remembers which (see _read_matches). PostgreSQL's planner
+    reads its GIN index once per statement and gains nothing from a copy.
+    """
+    if db.engine.dialect.name != "sqlite" or not words(text):
+        return matching_ticket_ids(text)
+    _read_matches(text)
+    return sa.select(sa.column("id")).select_from(sa.table(MATCH_TABLE, schema="temp"))
+
+
+MATCH_TABLE = "search_match"
+
+
+def _read_matches(text: str) -> int:
+    """Fill temp.search_match with the search's matches unless it holds them for this transaction;
+    returns how many there are.
+
+    What the table holds is kept in session.info and forgotten when the transaction ends
+    (transaction_cached), so a later transaction, on this connection or another, reads the index
+    again and sees every ticket indexed meanwhile.
+    """
+    held = transaction_cached(MATCH_TABLE, dict)
+    key = tuple(words(text))
+    if held.get("key") != key:
+        connection = db.session.connection()
+        connection.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {MATCH_TABLE} (id INTEGER PRIMARY KEY)")
+        connection.exec_driver_sql(f"DELETE FROM temp.{MATCH_TABLE}")
+        held.clear()
+        inserted = connection.execute(sa.insert(sa.table(MATCH_TABLE, sa.column("id"), schema="temp"))
+                                      .from_select(["id"], matching_ticket_ids(text)))
+        held.update(key=key, count=inserted.rowcount)
+    return held["count"]
 
 
 def index_ticket(ticket, bodies=None) -> None:
