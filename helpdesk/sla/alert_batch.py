@@ -10,6 +10,7 @@ the transaction reads from them (the webhook payload before commit) is what was 
 
 import json
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import current_app
@@ -21,6 +22,7 @@ from ..notifications.models import OutboundMessage, OutboxStatus
 from ..notifications.render import Stencil
 from ..notifications.services import mail_headers, sender_for, threads_of, ticket_url
 from ..reference import cached
+from ..tickets.models import Ticket, TicketEvent
 from ..webhooks.events import note_ticket_change
 
 # A moment no ticket is ever due at: the text the localtime filter makes of it marks where the due time goes.
@@ -88,8 +90,6 @@ class AlertBatch:
 
     def write(self) -> None:
         """Insert the events and the mail and update the tickets (in the caller's transaction)."""
-        from ..tickets.models import Ticket, TicketEvent
-
         if self.events:
             db.session.execute(sa.insert(TicketEvent.__table__), self.events)
         if self.mails:
@@ -103,8 +103,6 @@ class AlertBatch:
 
 def stencil(kind, locale, context, *, has_assignee, has_system) -> Stencil:
     """The alert template rendered with marks in place of one ticket's values (see _values)."""
-    from types import SimpleNamespace
-
     mark = Stencil.mark
     standin = SimpleNamespace(
         id=mark("id"), subject=mark("subject"), priority=mark("priority"),
