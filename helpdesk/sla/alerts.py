@@ -22,8 +22,8 @@ def passed_alerts(state, notified, now) -> list[tuple[str, int, object]]:
     return found
 
 
-def send_alerts(ticket, *, now, state, notified, mail: "AlertMail") -> int:
-    """Record the ticket's passed alerts, queue their mail on `mail`, move its next-alert time on.
+def send_alerts(ticket, *, now, state, notified, batch) -> int:
+    """Record the ticket's passed alerts, queue their mail and move its next-alert time on, all on `batch`.
 
     state and notified are the ticket's SLA state and sent alerts (the job reads them for a
     whole batch at once). Every passed alert becomes an "sla_alert" event (history, so
@@ -31,30 +31,26 @@ def send_alerts(ticket, *, now, state, notified, mail: "AlertMail") -> int:
     scheduler nobody needs a 75 % warning for a clock that has already run out. Returns the
     mails queued.
     """
-    from ..tickets.services import record_event
-
     passed = passed_alerts(state, notified, now)
     mails = 0
     for name, percent, moment in passed:
-        record_event(ticket, "sla_alert", actor=None, now=now, new=f"{name}:{percent}")
+        batch.event(ticket, "sla_alert", new=f"{name}:{percent}")
         if percent == BREACH:
-            record_event(ticket, "sla_breach", actor=None, now=now, new=name,
-                         reason={"clock": name, "due_at": moment.isoformat()})
+            batch.event(ticket, "sla_breach", new=name, reason={"clock": name, "due_at": moment.isoformat()})
     highest = {}
     for name, percent, moment in passed:
         if percent >= highest.get(name, (0, None))[0]:
             highest[name] = (percent, moment)
     for name, (percent, _moment) in highest.items():
         due_at = getattr(state, name).due_at  # a running clock's target moment (the breach moment itself)
-        mails += _mail(ticket, name, percent, due_at, mail)
+        mails += _mail(ticket, name, percent, due_at, batch)
     # The alerts are not status changes: the state is the one computed before, with these noted as sent.
     sent = notified | {f"{name}:{percent}" for name, percent, _moment in passed}
-    for field, value in cached_fields(state, sent).items():
-        setattr(ticket, field, value)
+    batch.cache(ticket, cached_fields(state, sent))
     return mails
 
 
-def _mail(ticket, name, percent, due_at, mail) -> int:
+def _mail(ticket, name, percent, due_at, batch) -> int:
     people, addresses = breach_recipients(ticket) if percent == BREACH else warning_recipients(ticket)
     if ticket.is_confidential:
         people, addresses = _confidential(ticket, people)
@@ -62,62 +58,10 @@ def _mail(ticket, name, percent, due_at, mail) -> int:
     context = {"clock": name, "clock_label": CLOCK_LABELS[name], "percent": percent, "due_at": due_at}
     # One mail per person, in their own language; nobody learns who else was told.
     for person in people:
-        mail.add(kind, ticket, context, person.locale, person.email)
+        batch.mail(kind, ticket, context, person.locale, person.email)
     for address in addresses:
-        mail.add(kind, ticket, context, None, address)
+        batch.mail(kind, ticket, context, None, address)
     return len(people) + len(addresses)
-
-
-class AlertMail:
-    """The outbox rows of one batch of alerts, written with one executemany.
-
-    The SLA templates name the ticket, the clock and its due time, never the recipient, so a
-    ticket's alert is rendered once per language and that text goes to each of its
-    recipients (each still gets a mail of their own, with its own Message-ID).
-    """
-
-    def __init__(self, tickets, *, now):
-        from ..notifications.services import threads_of
-
-        self.now = now
-        self.threads = threads_of([t.id for t in tickets])
-        self.rows = []
-        self._rendered = {}
-
-    def add(self, kind, ticket, context, locale, address) -> None:
-        from flask import current_app
-
-        from ..intake.thread import new_message_id
-        from ..notifications.models import OutboxStatus
-        from ..notifications.render import render
-        from ..notifications.services import mail_headers, sender_for, ticket_url
-        from ..reference import cached
-
-        locale = locale or current_app.config["BABEL_DEFAULT_LOCALE"]
-        key = (ticket.id, kind, context["clock"], locale)
-        if key not in self._rendered:
-            self._rendered[key] = render(kind, locale, **context, ticket=ticket, message=None,
-                                         url=ticket_url(ticket), recipient=None)
-        subject, text, html = self._rendered[key]
-        mailbox = cached(("sender", ticket.mailbox_id, ticket.organisation_id), lambda: sender_for(ticket))
-        refs, answered = self.threads[ticket.id]
-        self.rows.append({
-            "created_at": self.now, "kind": kind, "mailbox_id": mailbox.id if mailbox else None,
-            "ticket_id": ticket.id,
-            "sender": mailbox.address if mailbox else current_app.config["MAIL_DEFAULT_SENDER"],
-            "recipients": [address], "cc": [], "subject": subject[:500], "message_id": new_message_id(ticket.id),
-            "headers": mail_headers(ticket.id, refs, answered, "auto-generated"), "body_text": text,
-            "body_html": html, "status": OutboxStatus.PENDING, "attempts": 0, "next_attempt_at": self.now,
-            "last_error": "", "rate_key": None,
-        })
-
-    def write(self) -> None:
-        """Insert the rows (in the caller's transaction)."""
-        from ..notifications.models import OutboundMessage
-
-        if self.rows:
-            db.session.execute(sa.insert(OutboundMessage), self.rows)
-            self.rows = []
 
 
 def deliverable(user) -> bool:

@@ -8,7 +8,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import reference
 from ..database import is_sqlite, unit_of_work
 from ..extensions import db
-from .alerts import AlertMail, send_alerts
+from .alert_batch import AlertBatch
+from .alerts import send_alerts
 from .services import state_of
 
 log = logging.getLogger(__name__)
@@ -63,10 +64,10 @@ def _send(ticket_ids, now) -> int:
                 changes[ticket_id].append((at, value))
             else:
                 notified[ticket_id].add(value)
-        mail = AlertMail(tickets, now=now)
+        batch = AlertBatch(tickets, now=now)
         mails = sum(send_alerts(t, now=now, state=state_of(t, changes=changes[t.id]),
-                                notified=frozenset(notified[t.id]), mail=mail) for t in tickets)
-        mail.write()
+                                notified=frozenset(notified[t.id]), batch=batch) for t in tickets)
+        batch.write()
     return mails
 
 

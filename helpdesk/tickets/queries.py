@@ -56,7 +56,7 @@ class QueueFilter:
 
 def queue_query(user, flt: QueueFilter):
     """SELECT Ticket.id of the tickets the filter finds (unsorted)."""
-    from .search import many_matches, matching_ticket_ids, words
+    from .search import many_matches, matches, words
 
     sqlite = db.engine.dialect.name == "sqlite"
     all_open = flt.status in (None, "", "all_open")
@@ -89,7 +89,7 @@ def queue_query(user, flt: QueueFilter):
         # match up in the ticket table (on SQLite, which takes the IN list first unless told).
         open_only = all_open or flt.status in OPEN_STATUSES
         walk_index = sqlite and open_only and many_matches(flt.text)
-        query = query.where((Ticket.id + 0 if walk_index else Ticket.id).in_(matching_ticket_ids(flt.text)))
+        query = query.where((Ticket.id + 0 if walk_index else Ticket.id).in_(matches(flt.text)))
     return query
 
 

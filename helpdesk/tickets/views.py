@@ -27,7 +27,7 @@ from .forms import (
 from .labels import STATUS_LABELS
 from .loaders import get_ticket_or_404, uploads_from
 from .models import Attachment, Channel, MessageKind, Status
-from .queries import SORTS, QueueFilter, load_ticket, queue_page, queue_query
+from .queries import SORTS, QueueFilter, load_ticket, queue_page
 from . import pages
 
 bp = Blueprint("tickets", __name__)
@@ -238,7 +238,7 @@ def queue():
     page = max(1, min(_int_arg("page") or 1, 100000))
     size = pages.page_size()
     tickets, has_next = queue_page(current_user, flt, page, size)
-    total, more_than = queue_tools.capped_count(queue_query(current_user, flt))
+    total, more_than, also = queue_tools.count_and_hints(current_user, flt)
     mentioned = [t for t in (load_ticket(n) for n in queue_tools.numbers_mentioned(text)[:3])
                  if t is not None and can(current_user, Permission.TICKET_VIEW, t)]
     bulk = BulkAssignForm()
@@ -247,7 +247,7 @@ def queue():
                            flt=flt, choices=choices, bulk_form=bulk, scope=request.args.get("scope", ""),
                            statuses=STATUS_LABELS, now=utcnow(), total=total, more_than=more_than,
                            first=(page - 1) * size + 1 if tickets else 0, last=(page - 1) * size + len(tickets),
-                           flags=queue_tools.flags(tickets), also=queue_tools.also_matching(current_user, flt),
+                           flags=queue_tools.flags(tickets), also=also,
                            mentioned=mentioned, not_found=number if number is not None else None,
                            views=queue_tools.views_of(current_user), view_query=queue_tools.view_query(request.args),
                            view_form=EmptyForm(), count_cap=queue_tools.COUNT_CAP)

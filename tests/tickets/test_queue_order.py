@@ -159,3 +159,42 @@ def test_many_matches_counts_only_as_far_as_it_needs(mix):
     assert search.many_matches(WORD, more_than=2) is True  # seven tickets are about the plotter
     assert search.many_matches(WORD, more_than=7) is False
     assert search.many_matches("ingenting", more_than=0) is False
+
+
+def test_each_search_in_a_transaction_finds_its_own_matches(users, mix, word_is_common):
+    user = users["admin"]
+    seen = [t for t in mix if can(user, Permission.TICKET_VIEW, t)]
+    about = {t.id for t in seen if WORD in t.subject.lower()}
+    screens = {t.id for t in seen if "skärmen" in t.subject.lower()}
+    for text, want in ((WORD, about), ("skärmen", screens), (WORD, about), ("ingenting", set())):
+        assert set(listed(user, QueueFilter(text=text, status="all"))) == want, text
+        assert queue_tools.capped_count(queue_query(user, QueueFilter(text=text, status="all"))) == (len(want), False)
+
+
+def test_a_ticket_indexed_after_a_search_is_found_by_the_next_one(users, mix, clock, session, word_is_common):
+    user = users["admin"]
+    before = set(listed(user, QueueFilter(text=WORD, status="all")))
+    session.commit()  # the request ends; the next one opens a new transaction
+    new = f.ticket(users["anna"], now=clock.now(), subject="Ny plotter", system_name=DESK)
+    session.commit()
+    assert set(listed(user, QueueFilter(text=WORD, status="all"))) == before | {new.id}
+
+
+@pytest.mark.parametrize("username", ["erik", "lena", "sara", "ines"])
+def test_count_and_hints_together_are_the_count_and_the_hints(username, users, mix, word_is_common):
+    user = users[username]
+    groups = queue_choices(user).own_group_ids
+    for text in (WORD, "skärmen", "ingenting", ""):
+        for base in filters(users, mix):
+            for scope in (groups, ()):
+                flt = replace(base, text=text, mine_only_groups=scope)
+                total, more_than = queue_tools.capped_count(queue_query(user, flt))
+                assert queue_tools.count_and_hints(user, flt) == (
+                    total, more_than, queue_tools.also_matching(user, flt)), flt
+
+
+def test_count_and_hints_stop_the_count_at_the_cap(users, mix, monkeypatch, word_is_common):
+    monkeypatch.setattr(queue_tools, "COUNT_CAP", 1)
+    user = users["erik"]
+    flt = QueueFilter(text=WORD, mine_only_groups=queue_choices(user).own_group_ids)
+    assert queue_tools.count_and_hints(user, flt)[:2] == queue_tools.capped_count(queue_query(user, flt)) == (1, True)
