@@ -33,7 +33,6 @@ CUBE = {
     "priority": Ticket.priority,
 }
 CUBE_COLUMNS = {k: c for k, c in CUBE.items() if k != "department"}
-NOT_MERGED = Ticket.merged_into_id.is_(None)
 REASON = sa.func.coalesce(sa.func.trim(Ticket.sla_breach_reason), "")
 
 
@@ -443,7 +442,8 @@ def hour_counts(scope, month) -> dict:
 def breach_reasons(scope, month, now) -> list[tuple[str, int]]:
     """(reason, tickets) for the month's breached tickets, most common first ("" when none was given)."""
     selects = [sa.select(sa.func.coalesce(sa.func.trim(t.sla_breach_reason), "").label("reason"))
-               .select_from(t).where(*where) for t, where in month_parts(scope, ("breached",), month, now, disjoint=True)]
+               .select_from(t).where(*where)
+               for t, where in month_parts(scope, ("breached",), month, now, disjoint=True)]
     tickets = (selects[0] if len(selects) == 1 else sa.union_all(*selects)).subquery()
     query = (sa.select(tickets.c.reason, sa.func.count().label("n")).group_by(tickets.c.reason)
              .order_by(sa.func.count().desc(), tickets.c.reason))
