@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.sql.selectable import Alias
+from sqlalchemy.sql.util import ClauseAdapter
 
 from ..auth.permissions import reach_of
 from ..extensions import db
@@ -32,7 +33,6 @@ CUBE = {
     "priority": Ticket.priority,
 }
 CUBE_COLUMNS = {k: c for k, c in CUBE.items() if k != "department"}
-NOT_MERGED = Ticket.merged_into_id.is_(None)
 REASON = sa.func.coalesce(sa.func.trim(Ticket.sla_breach_reason), "")
 
 
@@ -244,46 +244,86 @@ def _flag(condition):
     return sa.func.sum(sa.case((condition, 1), else_=0))
 
 
-def _cube_query(scope, where, measures: dict, extra=()):
-    columns = [c.label(k) for k, c in CUBE_COLUMNS.items()] + list(extra)
-    return (sa.select(*columns, *(m.label(k) for k, m in measures.items()))
-            .select_from(Ticket).where(where, opaque(scope.clause())).group_by(*columns))
+def member(key: str, month, now, t=Ticket):
+    """Whether a ticket (of the ticket table t) is in one population of the month, as a SQL condition."""
+    return sa.or_(*(sa.and_(*condition(t)) for _index, condition in population_parts(key, month, now)))
+
+
+def _not(condition):
+    """NOT condition, where a condition that is NULL (a missing time) counts as false."""
+    return sa.case((condition, 1), else_=0) == 0
+
+
+def month_parts(scope, keys, month, now, *, disjoint=False) -> list:
+    """The tickets in scope of any of the populations, as parts to be added up: [(ticket table, [conditions])].
+
+    SQLite: the ids the populations' time indexes find (named, see above), united, so that each
+    ticket is read once. With disjoint, instead one part per time index, each leaving out the
+    tickets an earlier part has: no set of ids is built, but a ticket row is read for each
+    index entry that the index alone cannot rule out (cheaper for a few parts on few tickets,
+    dearer when the populations overlap much). PostgreSQL: one part, the populations'
+    conditions or-ed, which its planner turns into a bitmap of index scans.
+    """
+    if db.session.get_bind().dialect.name != "sqlite":
+        return [(Ticket, [sa.or_(*(member(key, month, now) for key in keys)), scope.clause()])]
+    if not disjoint:
+        selects = [sa.select(anchor(index).id).where(*condition(anchor(index)))
+                   for key in keys for index, condition in population_parts(key, month, now)]
+        return [(Ticket, [Ticket.id.in_(selects[0] if len(selects) == 1 else sa.union(*selects)),
+                          opaque(scope.clause())])]
+    parts, earlier = [], []
+    for key in keys:
+        for index, condition in population_parts(key, month, now):
+            t = anchor(index)
+            rules = ClauseAdapter(sa.inspect(t).selectable).traverse(scope.clause())
+            parts.append((t, [*condition(t), *(_not(sa.and_(*c(t))) for c in earlier), opaque(rules)]))
+            earlier.append(condition)
+    return parts
+
+
+MONTH_POPULATIONS = ("opened", "closed", "responded", "backlog", "breached")  # every other is within one of these
+
+
+# What the cube counts per cell: measure -> (population, what is counted: None a ticket, else a column summed).
+# A ticket is read once for all of them; each measure counts the tickets of its population.
+CUBE_MEASURES = {
+    "opened": ("opened", None),
+    "closed": ("closed", None), "resolved": ("resolved", None), "resolved_in_time": ("resolved_in_time", None),
+    "paused": ("paused", None), "paused_time": ("resolved", "sla_paused_seconds"),
+    "reopened": ("reopened", None),
+    "responded": ("responded", None), "responded_in_time": ("responded_in_time", None),
+    "backlog": ("backlog", None),
+    "breached": ("breached", None), "response_breached": ("response_breached", None),
+    "resolution_breached": ("resolution_breached", None),
+}
 
 
 def cube_counts(scope, month, now) -> list[dict]:
-    """Rows of (cube dimensions…, measure counts) for every count and sum of the month.
+    """Rows of (cube dimensions…, channel, measure counts) for every count and sum of the month.
 
-    The department is the support group's, looked up here rather than joined in SQL.
+    One grouped pass over the month's tickets (every population at once, month_parts): each
+    ticket is read once and counted in each population it belongs to (member: the same
+    conditions that select the population). The department is the support group's, looked
+    up here rather than joined in SQL.
     """
-    a, b = month.start, month.end
-    P = lambda key: population(key, month, now)  # noqa: E731
-    breach_end = min(b, now)
-    queries = [
-        _cube_query(scope, P("opened"), {
-            "opened": sa.func.count(), "missing_facts": _flag(Ticket.sla_reopened_count.is_(None))},
-            extra=[Ticket.channel.label("channel")]),
-        _cube_query(scope, P("closed"), {
-            "closed": sa.func.count(), "resolved": _flag(NOT_MERGED),
-            "resolved_in_time": _flag(sa.and_(NOT_MERGED, Ticket.sla_resolution_met.is_(True))),
-            "paused": _flag(sa.and_(NOT_MERGED, Ticket.sla_paused_seconds > 0)),
-            "paused_time": sa.func.sum(sa.case((NOT_MERGED, Ticket.sla_paused_seconds), else_=0)),
-            "reopened": _flag(sa.and_(NOT_MERGED, Ticket.sla_reopened_count > 0))}),
-        _cube_query(scope, P("responded"), {
-            "responded": sa.func.count(),
-            "responded_in_time": _flag(Ticket.sla_first_response_met.is_(True))}),
-        _cube_query(scope, P("backlog"), {"backlog": sa.func.count()}),
-        _cube_query(scope, P("breached"), {
-            "breached": sa.func.count(),
-            "response_breached": _flag(_within(Ticket.sla_first_response_breach_at, a, breach_end)),
-            "resolution_breached": _flag(_within(Ticket.sla_resolution_breach_at, a, breach_end))}),
-    ]
+    (t, where), = month_parts(scope, MONTH_POPULATIONS, month, now)
+    measures = {"missing_facts": _flag(sa.and_(member("opened", month, now, t), t.sla_reopened_count.is_(None)))}
+    conditions = {}
+    for key, (pop, column) in CUBE_MEASURES.items():
+        condition = conditions.get(pop)
+        if condition is None:
+            condition = conditions[pop] = member(pop, month, now, t)
+        measures[key] = _flag(condition) if column is None else \
+            sa.func.sum(sa.case((condition, getattr(t, column)), else_=0))
+    dimensions = [c.label(k) for k, c in CUBE_COLUMNS.items()] + [Ticket.channel.label("channel")]
+    query = (sa.select(*dimensions, *(m.label(k) for k, m in measures.items()))
+             .select_from(t).where(*where).group_by(*dimensions))
     departments = dict(db.session.execute(sa.select(SupportGroup.id, SupportGroup.department_id)).all())
     rows = []
-    for query in queries:
-        for row in db.session.execute(query):
-            values = dict(row._mapping)
-            values["department"] = departments.get(values["group"])
-            rows.append(values)
+    for row in db.session.execute(query):
+        values = dict(row._mapping)
+        values["department"] = departments.get(values["group"])
+        rows.append(values)
     return rows
 
 
@@ -291,42 +331,54 @@ def rank_values(scope, month, now, figure_keys, sizes) -> dict:
     """{(figure, dimension, key): seconds} for the rank statistics (median, 90th percentile).
 
     Nearest rank: the value at position ceil(n * a / b) of a group's values sorted
-    from the shortest. The database sorts the month's values once; this walks them
-    in order and appends each to its group's list (the total and each value of each
-    breakdown), so every list is sorted too, and picks the value at the wanted rank.
-    sizes gives each group's n: {(population, dimension, key): n}, from the same
-    population's counts. Memory holds the month's values once per breakdown (plain
-    numbers; a few megabytes at the largest months).
+    from the shortest. One statement reads the tickets of every ranked population
+    (responded, resolved: mostly the same tickets) once, with each population's value;
+    per population the values are sorted, then walked in order and appended to their
+    groups' lists (the total and each value of each breakdown), so every list is sorted
+    too, and the value at the wanted rank is picked. sizes gives each group's n:
+    {(population, dimension, key): n}, from the same population's counts. Memory holds
+    the month's values once per breakdown (plain numbers; a few megabytes at the largest months).
     """
-    found = {}
     by_column = {}
     for key in figure_keys:
         figure = FIGURES[key]
         if figure.kind == DURATION:
             by_column.setdefault((figure.population, figure.column), []).append(figure)
+    if not by_column:
+        return {}
+    ranked = list(by_column)
+    selects = []
+    for t, where in month_parts(scope, sorted({pop for pop, _column in ranked}), month, now):
+        values = []
+        for pop, column_name in ranked:
+            column = getattr(t, column_name)
+            values.append(sa.case((sa.and_(member(pop, month, now, t), column.is_not(None)), column)))
+        selects.append(sa.select(*(getattr(t, c.key) for c in CUBE_COLUMNS.values()), *values)
+                       .select_from(t).where(*where))
+    query = selects[0] if len(selects) == 1 else sa.union_all(*selects)
+    rows = db.session.connection().execute(query).all()  # plain rows: no ORM work per row
     departments = dict(db.session.execute(sa.select(SupportGroup.id, SupportGroup.department_id)).all())
-    for (pop, column_name), figures in by_column.items():
-        column = getattr(Ticket, column_name)
-        query = (sa.select(*CUBE_COLUMNS.values(), column)
-                 .where(population(pop, month, now), opaque(scope.clause()), column.is_not(None))
-                 .order_by(column))
-        values = {dimension: defaultdict(list) for dimension in ("total", "department", *CUBE_COLUMNS)}
-        total, by_department = values["total"][0], values["department"]
-        by_requester, by_system, by_group, by_priority = (values[d] for d in CUBE_COLUMNS)
-        department_of = departments.get
-        result = db.session.connection().execute(query)  # plain rows: no ORM work per row
-        for rows in result.partitions(5000):
-            for requester_department, system, group, priority, value in rows:  # CUBE_COLUMNS order
-                total.append(value)
-                by_department[department_of(group)].append(value)
-                by_requester[requester_department].append(value)
-                by_system[system].append(value)
-                by_group[group].append(value)
-                by_priority[priority].append(value)
+    department_of = departments.get
+    found = {}
+    for i, (pop, _column) in enumerate(ranked):
+        figures = by_column[pop, _column]
+        at = len(CUBE_COLUMNS) + i  # the value's place in a row, after the CUBE_COLUMNS
+        measured = sorted((row for row in rows if row[at] is not None), key=lambda row: row[at])
+        lists = {dimension: defaultdict(list) for dimension in ("total", "department", *CUBE_COLUMNS)}
+        total, by_department = lists["total"][0], lists["department"]
+        by_requester, by_system, by_group, by_priority = (lists[d] for d in CUBE_COLUMNS)
+        for row in measured:
+            requester_department, system, group, priority, value = *row[:4], row[at]  # CUBE_COLUMNS order
+            total.append(value)
+            by_department[department_of(group)].append(value)
+            by_requester[requester_department].append(value)
+            by_system[system].append(value)
+            by_group[group].append(value)
+            by_priority[priority].append(value)
         for (p, dimension, key), n in sizes.items():
             if p != pop or not n:
                 continue
-            ordered = values[dimension].get(key, ())
+            ordered = lists[dimension].get(key, ())
             for f in figures:
                 rank = -(-n * f.rank[0] // f.rank[1])
                 if rank <= len(ordered):
@@ -343,6 +395,9 @@ TREND_COUNTS = {  # what the trend counts per month: time index -> (column, {cou
         "responded": lambda t: t.merged_into_id.is_(None),
         "responded_in_time": lambda t: sa.and_(t.merged_into_id.is_(None), t.sla_first_response_met.is_(True))}),
 }
+
+
+TREND_KEYS = tuple(key for _column, measures in TREND_COUNTS.values() for key in measures)
 
 
 def trend_counts(scope: Scope, months, now) -> list[dict]:
@@ -369,21 +424,29 @@ def trend_counts(scope: Scope, months, now) -> list[dict]:
 
 
 def hour_counts(scope, month) -> dict:
-    """Tickets opened per UTC hour of the month: {"YYYY-MM-DD HH": n} (at most 745 groups)."""
+    """Tickets opened per UTC hour of the month: {"YYYY-MM-DD HH": n} (at most 745 groups).
+
+    Counted like the trend: from the creation time index alone, on the scope's area (which
+    the index holds, and which never goes beyond what visible_tickets allows).
+    """
+    t = anchor(CREATED)
     if db.session.get_bind().dialect.name == "sqlite":
-        hour = sa.func.strftime("%Y-%m-%d %H", Ticket.created_at)
+        hour = sa.func.strftime("%Y-%m-%d %H", t.created_at)
     else:
-        hour = sa.func.to_char(Ticket.created_at, "YYYY-MM-DD HH24")
-    query = (sa.select(hour.label("h"), sa.func.count())
-             .where(population("opened", month, None), opaque(scope.clause())).group_by(hour))
+        hour = sa.func.to_char(t.created_at, "YYYY-MM-DD HH24")
+    query = (sa.select(hour.label("h"), sa.func.count()).select_from(t)
+             .where(_within(t.created_at, month.start, month.end), scope.area(t)).group_by(hour))
     return dict(db.session.execute(query).all())
 
 
 def breach_reasons(scope, month, now) -> list[tuple[str, int]]:
     """(reason, tickets) for the month's breached tickets, most common first ("" when none was given)."""
-    query = (sa.select(REASON.label("reason"), sa.func.count().label("n"))
-             .where(population("breached", month, now), opaque(scope.clause())).group_by(REASON)
-             .order_by(sa.func.count().desc(), REASON))
+    selects = [sa.select(sa.func.coalesce(sa.func.trim(t.sla_breach_reason), "").label("reason"))
+               .select_from(t).where(*where)
+               for t, where in month_parts(scope, ("breached",), month, now, disjoint=True)]
+    tickets = (selects[0] if len(selects) == 1 else sa.union_all(*selects)).subquery()
+    query = (sa.select(tickets.c.reason, sa.func.count().label("n")).group_by(tickets.c.reason)
+             .order_by(sa.func.count().desc(), tickets.c.reason))
     return [(r.reason, r.n) for r in db.session.execute(query)]
 
 

@@ -102,7 +102,7 @@ def monthly_report(scope, month: Month, *, now, organisation=None) -> MonthlyRep
         for counter in (total, *(per_dimension[d][cell[d]] for d in BREAKDOWNS)):
             for k, v in measures:
                 counter[k] += v
-        if "channel" in cell:
+        if cell["opened"]:  # a cell holds every population's tickets; channels count the opened
             channels[cell["channel"]] += cell["opened"]
     sizes = {(pop, "total", 0): total[pop] for pop in RANKED}
     sizes |= {(pop, dimension, key): counts[pop] for dimension in BREAKDOWNS
@@ -117,7 +117,7 @@ def monthly_report(scope, month: Month, *, now, organisation=None) -> MonthlyRep
                 for key, counts in per_dimension[dimension].items()]
         report.breakdowns[dimension] = sorted(rows, key=lambda r: (r.key is None, _order(dimension, r)))
     report.channels = [Row(key, label_of("channel", key), {"opened": n}) for key, n in sorted(channels.items())]
-    report.trend = trend(scope, month, now, backlog=total.get("backlog", 0))
+    report.trend = trend(scope, month, now, backlog=total.get("backlog", 0), this_month=total)
     report.arrivals = arrivals(scope, month)
     report.reasons = queries.breach_reasons(scope, month, now)
     if scope.confidential:  # security officers (and the command line when asked): never anyone else
@@ -160,11 +160,19 @@ def satisfaction_values(rating) -> dict:
             "satisfied_share": Share(satisfied, rating.answers)}
 
 
-def trend(scope, month, now, *, backlog: int) -> list[TrendRow]:
+def trend(scope, month, now, *, backlog: int, this_month=None) -> list[TrendRow]:
     """The main figures for the month and the eleven before it; backlog by the identity
-    open at the end = open at the previous end + opened - closed, from this month's end back."""
+    open at the end = open at the previous end + opened - closed, from this month's end back.
+
+    this_month: the report month's own counts when they are at hand (the cube's totals, which
+    count the same populations), so that only the eleven months before are counted here.
+    """
     months = month.trend()
-    counts = queries.trend_counts(scope, months, now)
+    if this_month is None:
+        counts = queries.trend_counts(scope, months, now)
+    else:
+        counts = [*queries.trend_counts(scope, months[:-1], now),
+                  {key: this_month.get(key, 0) for key in queries.TREND_KEYS}]
     rows = []
     for m, c in zip(reversed(months), reversed(counts), strict=True):
         rows.append(TrendRow(m, {

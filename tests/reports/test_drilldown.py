@@ -56,11 +56,14 @@ def check_row(scope, month, now, values, dimension=None, key=None):
     return checked
 
 
-def test_every_figure_equals_its_drilldown(generated, users, clock):
+@pytest.mark.parametrize("username", ["admin", "karin", "ines"])  # the whole desk, a manager, security
+def test_every_figure_equals_its_drilldown(generated, users, clock, username):
+    # The report counts every population in one pass over the month's tickets; each drill-down
+    # selects its own population alone.
     month, now = generated, clock.now()
-    scope = report_scope(users["admin"])
+    scope = report_scope(users[username])
     report = monthly_report(scope, month, now=now)
-    assert report.total.values["opened"] > 10 and report.missing_facts == 0
+    assert report.total.values["opened"] > (10 if username != "karin" else 0) and report.missing_facts == 0
     checked = check_row(scope, month, now, report.total.values)
     for dimension in BREAKDOWNS:
         assert report.breakdowns[dimension], dimension
@@ -77,7 +80,7 @@ def test_every_figure_equals_its_drilldown(generated, users, clock):
         assert report.hour_totals[hour] == len(drilldown_ids(scope, month, now, "opened", "hour", hour))
     for reason, n in report.reasons:
         assert n == len(drilldown_ids(scope, month, now, "breached", "reason", reason))
-    assert checked > 200
+    assert checked > (200 if username != "karin" else 50)
 
 
 def test_trend_months_equal_their_own_drilldowns(generated, users, clock):
@@ -115,7 +118,8 @@ def test_generated_facts_agree_with_history(generated, clock):
 
 @pytest.mark.parametrize("username", ["admin", "erik", "ines", "maria", "karin", "sara", "olle", "bo", "johan"])
 def test_the_area_never_goes_beyond_what_the_user_may_see(generated, users, clock, username):
-    # The twelve-month trend counts the area alone (from an index); every list adds visible_tickets.
+    # The twelve-month trend and the arrivals per hour count the area alone (from an index); every list
+    # adds visible_tickets.
     from helpdesk.tickets.queries import visible_tickets
 
     scope = report_scope(users[username])
