@@ -6,6 +6,7 @@ from flask import current_app
 from ..extensions import db
 from ..intake.thread import new_message_id
 from .models import OutboundMessage, OutboxStatus
+from .rates import note_rate_key
 from .render import render
 
 MAX_REFERENCES = 10
@@ -39,7 +40,14 @@ def thread_ids(ticket) -> list[str]:
     outbound = db.session.execute(
         sa.select(OutboundMessage.created_at, OutboundMessage.message_id)
         .where(OutboundMessage.ticket_id == ticket.id)).all()
-    return _references(inbound, outbound)
+    return _references(inbound, outbound + _unflushed_outbound(ticket.id))
+
+
+def _unflushed_outbound(ticket_id) -> list[tuple]:
+    """(created_at, message_id) of outbox rows added to the session and not flushed yet (compose adds
+    several for one ticket without flushing in between)."""
+    return [(o.created_at, o.message_id) for o in db.session.new
+            if isinstance(o, OutboundMessage) and o.ticket_id == ticket_id]
 
 
 def _references(inbound, outbound) -> list[str]:
@@ -117,4 +125,6 @@ def queue_mail(*, kind, ticket, now, to=(), to_addresses=(), cc=(), message=None
         rate_key=rate_key,
     )
     db.session.add(outbound)
+    if rate_key:
+        note_rate_key(rate_key, now)
     return outbound
