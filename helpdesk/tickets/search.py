@@ -57,7 +57,11 @@ def index_ticket(ticket, bodies=None) -> None:
     from .models import Message
 
     if bodies is None:
-        bodies = db.session.scalars(sa.select(Message.body).where(Message.ticket_id == ticket.id)).all()
+        session = db.session
+        if any(isinstance(o, Message) for o in (*session.new, *session.dirty, *session.deleted)):
+            session.flush()  # only messages are read: other pending changes need not be flushed for it
+        with session.no_autoflush:
+            bodies = session.scalars(sa.select(Message.body).where(Message.ticket_id == ticket.id)).all()
     write_documents([(ticket.id, ticket.subject, "\n".join(bodies))])
 
 

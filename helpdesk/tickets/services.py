@@ -149,8 +149,7 @@ def add_reply(ticket, *, body, actor, now, kind=MessageKind.PUBLIC, uploads=(), 
         record_event(ticket, "requester_reply", actor=actor, now=now, new=message.id)
         if ticket.status in (Status.WAITING_REQUESTER, Status.SOLVED, Status.CLOSED):
             _set_status(ticket, Status.OPEN, actor=actor, now=now, reason="requester_reply")
-    db.session.flush()
-    index_ticket(ticket)
+    index_ticket(ticket)  # the message is flushed; the events and the ticket go out with the next flush
     refresh_sla(ticket, now=now)
     intents.note("reply", ticket, now=now, message_id=message.id, staff=staff,
                  public=message.is_public, actor_id=getattr(actor, "id", None))
