@@ -70,13 +70,14 @@ def write_documents(rows) -> None:
     rows = [{"id": i, "subject": s, "body": b} for i, s, b in rows]
     if not rows:
         return
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(sa.text(
-            "INSERT INTO ticket_search (ticket_id, document) VALUES (:id, "
-            "setweight(to_tsvector('swedish', :subject), 'A') || to_tsvector('swedish', :body)) "
-            "ON CONFLICT (ticket_id) DO UPDATE SET document = EXCLUDED.document"), rows)
-    else:
-        db.session.execute(sa.text("DELETE FROM ticket_fts WHERE rowid = :id"), rows)
-        db.session.execute(sa.text(
-            "INSERT INTO ticket_fts (rowid, subject, body) VALUES (:id, :subject, :body)"), rows)
+    with db.session.no_autoflush:  # the rows carry their tickets' ids, so those tickets are written already
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(sa.text(
+                "INSERT INTO ticket_search (ticket_id, document) VALUES (:id, "
+                "setweight(to_tsvector('swedish', :subject), 'A') || to_tsvector('swedish', :body)) "
+                "ON CONFLICT (ticket_id) DO UPDATE SET document = EXCLUDED.document"), rows)
+        else:
+            db.session.execute(sa.text("DELETE FROM ticket_fts WHERE rowid = :id"), rows)
+            db.session.execute(sa.text(
+                "INSERT INTO ticket_fts (rowid, subject, body) VALUES (:id, :subject, :body)"), rows)
 

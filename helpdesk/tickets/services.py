@@ -87,11 +87,11 @@ def create_ticket(*, requester, subject, body, actor, now, system=None, impact=3
     record_event(ticket, "group", actor=actor, now=now, new=decision.group.id, reason=decision.reason)
     record_event(ticket, "priority", actor=actor, now=now, new=priority,
                  reason={"impact": impact, "urgency": urgency} | ({"klassa_t": system.klassa_t} if raised else {}))
+    refresh_sla(ticket, now=now, new=True)  # before the first flush: the row is inserted with its SLA times
     _add_message(ticket, body=body, kind=kind, author=requester if channel == Channel.EMAIL else actor,
                  channel=channel, now=now, uploads=uploads, **(email or {}))
     db.session.flush()
     index_ticket(ticket, bodies=[body or ""])
-    refresh_sla(ticket, now=now, new=True)
     intents.note("created", ticket, now=now, acknowledge=acknowledge)
     return ticket
 
