@@ -20,6 +20,7 @@ import logging
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from .. import reference
 from ..database import unit_of_work
 from ..extensions import db
 from .models import Mailbox
@@ -40,7 +41,7 @@ def ingest_batch(items, mailbox_id, *, now, acknowledge) -> list[dict]:
     if not items:
         return []
     try:
-        with unit_of_work():
+        with unit_of_work(), reference.scope():
             mailbox = db.session.get(Mailbox, mailbox_id) if mailbox_id else None
             results = [ingest(raw, mailbox, now=now).as_dict() for _handle, raw in items]
     except DATABASE_AWAY:
@@ -60,7 +61,7 @@ def ingest_one(handle, raw, mailbox_id, *, now, acknowledge) -> dict:
     is logged and left unacknowledged at its source for the next poll: never lost, never half in.
     """
     try:
-        with unit_of_work():
+        with unit_of_work(), reference.scope():
             mailbox = db.session.get(Mailbox, mailbox_id) if mailbox_id else None
             result = ingest(raw, mailbox, now=now).as_dict()
     except DATABASE_AWAY:

@@ -4,7 +4,7 @@ import hashlib
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from ..auth.models import User
 from ..extensions import db
@@ -23,7 +23,9 @@ def user_for(address: str):
     known = db.session.info.setdefault(KNOWN, {})
     found = known.get(address)
     if found is None:
-        found = db.session.scalar(sa.select(User).where(User.email == address))
+        # Roles are read only if the sender turns out to write on a ticket (is it staff?), not for each
+        # new ticket's sender, as the relationship's selectin would.
+        found = db.session.scalar(sa.select(User).where(User.email == address).options(lazyload(User.role_rows)))
         if found is not None:
             known[address] = found
     return found

@@ -78,9 +78,8 @@ def ingest(raw: bytes, mailbox, *, now) -> IngestResult:
     mark = intents.checkpoint()
     try:
         with db.session.begin_nested():
-            db.session.add(MessageKey(key=key, inbound_id=inbound.id))
-            try:
-                db.session.flush()
+            try:  # a plain INSERT: the session has nothing else to flush here, and the row is never read back
+                db.session.execute(sa.insert(MessageKey.__table__).values(key=key, inbound_id=inbound.id))
             except IntegrityError:
                 raise _Duplicate() from None
             if too_large:
@@ -122,12 +121,17 @@ def _process(mail: ParsedMail, mailbox, inbound, now) -> None:
     if kind == "own" or (mail.sender and mail.sender in our_addresses()):
         inbound.outcome, inbound.reason = Outcome.IGNORED, "own mail"
         return
-    escalation = supplier_escalation_for(mail) if kind is None else None
+    # The look-ups below read rows committed or flushed before this message (senders, tickets, our mail);
+    # nothing this message has changed so far (the inbound row's flags) bears on them, so they need not
+    # flush it first: it goes out with the message's own changes.
+    with db.session.no_autoflush:
+        escalation = supplier_escalation_for(mail) if kind is None else None
+        if escalation is None:
+            sender = user_for(mail.sender)
+            ticket, named = find_ticket(mail, sender)
     if escalation is not None:  # a supplier answers an escalation (helpdesk.suppliers)
         _supplier_reply(escalation, mail, inbound, now)
         return
-    sender = user_for(mail.sender)
-    ticket, named = find_ticket(mail, sender)
     checked, why = verify.verdict(mail.auth_results, mail.sender)
     mail.unverified = checked == verify.FAIL
     if mail.unverified:
@@ -222,7 +226,8 @@ def _bounced_ticket(mail):
 
 
 def _follow_up(ticket, mail, mailbox, inbound, sender, now) -> None:
-    staff = sender is not None and can(sender, Permission.TICKET_WORK, ticket)
+    with db.session.no_autoflush:  # as in _process: reads nothing this message changed
+        staff = sender is not None and can(sender, Permission.TICKET_WORK, ticket)
     author = sender or contact_for(mail.sender, mail.sender_name, organisation_id=ticket.organisation_id, now=now,
                                    looked_up=True)
     policy = getattr(mailbox, "closed_policy", "reopen")

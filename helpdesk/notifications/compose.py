@@ -9,6 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from . import intents
+from .rates import recent_rate_count
 from .services import queue_mail
 
 ADDRESSES_KEY = "helpdesk_our_addresses"
@@ -27,7 +28,21 @@ def _forget_on_rollback(session):
 
 
 def compose(session, notices) -> None:
-    """One mail per purpose per ticket, however many changes the transaction made."""
+    """One mail per purpose per ticket, however many changes the transaction made.
+
+    Runs without autoflush: the outbox rows written here go out with the commit's own flush instead
+    of one flush per query after each (thread_ids counts the unflushed ones). What is read here through
+    queries rather than from the objects — a ticket's messages and participants — is flushed first.
+    """
+    from ..tickets.models import Message, TicketParticipant
+
+    if any(isinstance(o, (Message, TicketParticipant)) for o in (*session.new, *session.deleted)):
+        session.flush()
+    with session.no_autoflush:
+        _compose(session, notices)
+
+
+def _compose(session, notices) -> None:
     from ..tickets.models import Message, Status, Ticket
 
     by_ticket: dict[int, dict[str, list]] = OrderedDict()
@@ -99,14 +114,9 @@ def _forget_addresses_on_mailbox_change(session, flush_context):
 
 def ack_allowed(requester, now) -> bool:
     """Whether an acknowledgement may go to this requester now (deliverable, under the rate limit)."""
-    from ..extensions import db
-    from .models import OutboundMessage
-
     if not _deliverable(requester):
         return False
-    window = now - timedelta(hours=1)
-    recent = db.session.scalar(sa.select(sa.func.count()).select_from(OutboundMessage).where(
-        OutboundMessage.rate_key == _ack_key(requester), OutboundMessage.created_at >= window))
+    recent = recent_rate_count(_ack_key(requester), now - timedelta(hours=1))
     return recent < current_app.config["MAIL_ACK_LIMIT_PER_HOUR"]  # a loop the rules missed stops here
 
 

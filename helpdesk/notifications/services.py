@@ -6,6 +6,7 @@ from flask import current_app
 from ..extensions import db
 from ..intake.thread import new_message_id
 from .models import OutboundMessage, OutboxStatus
+from .rates import note_rate_key
 from .render import render
 
 MAX_REFERENCES = 10
@@ -39,7 +40,30 @@ def thread_ids(ticket) -> list[str]:
     outbound = db.session.execute(
         sa.select(OutboundMessage.created_at, OutboundMessage.message_id)
         .where(OutboundMessage.ticket_id == ticket.id)).all()
-    return _references(inbound, outbound)
+    return _references(inbound, outbound + _unflushed_outbound(ticket.id))
+
+
+def thread_of(ticket) -> tuple[list[str], str | None]:
+    """thread_ids() and answered_id() together, from one read of the ticket's received mail."""
+    from ..tickets.models import Message, MessageKind
+
+    received = db.session.execute(
+        sa.select(Message.created_at, Message.id, Message.email_message_id)
+        .where(Message.ticket_id == ticket.id, Message.email_message_id.is_not(None),
+               Message.kind != MessageKind.AUTOMATIC)).all()
+    outbound = db.session.execute(
+        sa.select(OutboundMessage.created_at, OutboundMessage.message_id)
+        .where(OutboundMessage.ticket_id == ticket.id)).all()
+    latest = max(received, key=lambda r: (r[0], r[1]), default=None)
+    return (_references([(at, mid) for at, _id, mid in received], outbound + _unflushed_outbound(ticket.id)),
+            latest[2] if latest is not None else None)
+
+
+def _unflushed_outbound(ticket_id) -> list[tuple]:
+    """(created_at, message_id) of outbox rows added to the session and not flushed yet (compose adds
+    several for one ticket without flushing in between)."""
+    return [(o.created_at, o.message_id) for o in db.session.new
+            if isinstance(o, OutboundMessage) and o.ticket_id == ticket_id]
 
 
 def _references(inbound, outbound) -> list[str]:
@@ -107,7 +131,7 @@ def queue_mail(*, kind, ticket, now, to=(), to_addresses=(), cc=(), message=None
         current_app.config["BABEL_DEFAULT_LOCALE"]
     subject, text, html = render(kind, locale, **(context or {}), ticket=ticket, message=message,
                                  url=ticket_url(ticket), recipient=to[0] if to else None)
-    headers = mail_headers(ticket.id, thread_ids(ticket), answered_id(ticket), auto_submitted)
+    headers = mail_headers(ticket.id, *thread_of(ticket), auto_submitted)
     outbound = OutboundMessage(
         created_at=now, kind=kind, mailbox_id=mailbox.id if mailbox else None, ticket_id=ticket.id,
         sender=mailbox.address if mailbox else current_app.config["MAIL_DEFAULT_SENDER"],
@@ -117,4 +141,6 @@ def queue_mail(*, kind, ticket, now, to=(), to_addresses=(), cc=(), message=None
         rate_key=rate_key,
     )
     db.session.add(outbound)
+    if rate_key:
+        note_rate_key(rate_key, now)
     return outbound

@@ -166,12 +166,34 @@ def stop_moment(clock: ClockState):
 
 
 def refresh_sla(ticket, *, now, new: bool = False) -> SlaState:
-    """Recompute a ticket's SLA state from history and store the cache; flushes.
+    """Recompute a ticket's SLA state from history and store the cache.
 
     new: the ticket was created in this transaction, so it has no status changes and no alerts to read.
     """
-    db.session.flush()
-    state = state_of(ticket, changes=[] if new else None)
-    for name, value in cached_fields(state, frozenset() if new else notified_alerts(ticket.id)).items():
+    changes, notified = ([], frozenset()) if new else history(ticket)
+    state = state_of(ticket, changes=changes)
+    for name, value in cached_fields(state, notified).items():
         setattr(ticket, name, value)
     return state
+
+
+def history(ticket) -> tuple[list[tuple[datetime, str]], frozenset[str]]:
+    """status_changes() and notified_alerts() of a ticket in one query, with the events this transaction
+    has added and not flushed yet: the caller's changes need no flush of their own before (the mail
+    intake's reply would otherwise flush once more per message)."""
+    from ..tickets.models import TicketEvent
+
+    session = db.session
+    if any(isinstance(o, TicketEvent) for o in (*session.dirty, *session.deleted)):
+        session.flush()  # an event changed or removed: read what the database will hold
+    with session.no_autoflush:
+        rows = session.execute(
+            sa.select(TicketEvent.kind, TicketEvent.at, TicketEvent.new_value)
+            .where(TicketEvent.ticket_id == ticket.id, TicketEvent.kind.in_(("status", "sla_alert")))
+            .order_by(TicketEvent.id)).all()
+    pending = sorted((o for o in session.new if isinstance(o, TicketEvent) and (
+        o.__dict__.get("ticket") is ticket or (o.ticket_id is not None and o.ticket_id == ticket.id))),
+        key=lambda o: sa.inspect(o).insert_order)  # the order their ids will have
+    rows = [*rows, *((o.kind, o.at, o.new_value) for o in pending)]
+    return ([(at, new) for kind, at, new in rows if kind == "status"],
+            frozenset(new for kind, _at, new in rows if kind == "sla_alert"))

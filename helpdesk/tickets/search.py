@@ -98,7 +98,11 @@ def index_ticket(ticket, bodies=None) -> None:
     from .models import Message
 
     if bodies is None:
-        bodies = db.session.scalars(sa.select(Message.body).where(Message.ticket_id == ticket.id)).all()
+        session = db.session
+        if any(isinstance(o, Message) for o in (*session.new, *session.dirty, *session.deleted)):
+            session.flush()  # only messages are read: other pending changes need not be flushed for it
+        with session.no_autoflush:
+            bodies = session.scalars(sa.select(Message.body).where(Message.ticket_id == ticket.id)).all()
     write_documents([(ticket.id, ticket.subject, "\n".join(bodies))])
 
 
@@ -107,13 +111,14 @@ def write_documents(rows) -> None:
     rows = [{"id": i, "subject": s, "body": b} for i, s, b in rows]
     if not rows:
         return
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(sa.text(
-            "INSERT INTO ticket_search (ticket_id, document) VALUES (:id, "
-            "setweight(to_tsvector('swedish', :subject), 'A') || to_tsvector('swedish', :body)) "
-            "ON CONFLICT (ticket_id) DO UPDATE SET document = EXCLUDED.document"), rows)
-    else:
-        db.session.execute(sa.text("DELETE FROM ticket_fts WHERE rowid = :id"), rows)
-        db.session.execute(sa.text(
-            "INSERT INTO ticket_fts (rowid, subject, body) VALUES (:id, :subject, :body)"), rows)
+    with db.session.no_autoflush:  # the rows carry their tickets' ids, so those tickets are written already
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(sa.text(
+                "INSERT INTO ticket_search (ticket_id, document) VALUES (:id, "
+                "setweight(to_tsvector('swedish', :subject), 'A') || to_tsvector('swedish', :body)) "
+                "ON CONFLICT (ticket_id) DO UPDATE SET document = EXCLUDED.document"), rows)
+        else:
+            db.session.execute(sa.text("DELETE FROM ticket_fts WHERE rowid = :id"), rows)
+            db.session.execute(sa.text(
+                "INSERT INTO ticket_fts (rowid, subject, body) VALUES (:id, :subject, :body)"), rows)
 

@@ -87,11 +87,11 @@ def create_ticket(*, requester, subject, body, actor, now, system=None, impact=3
     record_event(ticket, "group", actor=actor, now=now, new=decision.group.id, reason=decision.reason)
     record_event(ticket, "priority", actor=actor, now=now, new=priority,
                  reason={"impact": impact, "urgency": urgency} | ({"klassa_t": system.klassa_t} if raised else {}))
+    refresh_sla(ticket, now=now, new=True)  # before the first flush: the row is inserted with its SLA times
     _add_message(ticket, body=body, kind=kind, author=requester if channel == Channel.EMAIL else actor,
                  channel=channel, now=now, uploads=uploads, **(email or {}))
     db.session.flush()
     index_ticket(ticket, bodies=[body or ""])
-    refresh_sla(ticket, now=now, new=True)
     intents.note("created", ticket, now=now, acknowledge=acknowledge)
     return ticket
 
@@ -149,8 +149,7 @@ def add_reply(ticket, *, body, actor, now, kind=MessageKind.PUBLIC, uploads=(), 
         record_event(ticket, "requester_reply", actor=actor, now=now, new=message.id)
         if ticket.status in (Status.WAITING_REQUESTER, Status.SOLVED, Status.CLOSED):
             _set_status(ticket, Status.OPEN, actor=actor, now=now, reason="requester_reply")
-    db.session.flush()
-    index_ticket(ticket)
+    index_ticket(ticket)  # the message is flushed; the events and the ticket go out with the next flush
     refresh_sla(ticket, now=now)
     intents.note("reply", ticket, now=now, message_id=message.id, staff=staff,
                  public=message.is_public, actor_id=getattr(actor, "id", None))

@@ -128,3 +128,36 @@ def test_acknowledgement_rate_limit_holds_within_one_batch(app, session, clock, 
         OutboundMessage.kind == "acknowledgement", OutboundMessage.ticket_id.in_([r["ticket"] for r in results])))
     assert acks == limit
 
+
+
+def test_acknowledgement_rate_counts_forget_a_message_rolled_back_after_its_acknowledgement(
+        app, session, clock, users, monkeypatch):
+    from helpdesk.notifications import compose
+
+    limit = app.config["MAIL_ACK_LIMIT_PER_HOUR"]
+    raws = [mail(subject=f"Loop {n}", sender="loop@example.org") for n in range(limit + 2)]
+    real_tell_group, calls = compose._tell_group, []
+
+    def tell_group(session_, ticket, now):  # the first message fails after its acknowledgement was queued
+        calls.append(ticket.id)
+        if len(calls) == 1:
+            raise RuntimeError("template broken")
+        real_tell_group(session_, ticket, now)
+
+    monkeypatch.setattr(compose, "_tell_group", tell_group)
+    results = ingest_batch(list(enumerate(raws)), box_id(session), now=clock.now(), acknowledge=lambda h: None)
+    assert [r["outcome"] for r in results] == ["quarantined"] + ["created"] * (limit + 1)
+    acks = session.scalar(sa.select(sa.func.count()).select_from(OutboundMessage).where(
+        OutboundMessage.kind == "acknowledgement", OutboundMessage.rate_key == "ack:loop@example.org"))
+    assert acks == limit  # the rolled-back acknowledgement is not counted against the sender
+    assert sum(r["acknowledged"] for r in results) == limit
+
+
+def test_acknowledgement_rate_limit_counts_earlier_batches(app, session, clock, users):
+    limit = app.config["MAIL_ACK_LIMIT_PER_HOUR"]
+    first = [mail(subject=f"Loop {n}", sender="loop@example.org") for n in range(limit - 1)]
+    ingest_batch(list(enumerate(first)), box_id(session), now=clock.now(), acknowledge=lambda h: None)
+    clock.advance(minutes=5)
+    second = [mail(subject=f"Loop igen {n}", sender="Loop@Example.org") for n in range(3)]
+    results = ingest_batch(list(enumerate(second)), box_id(session), now=clock.now(), acknowledge=lambda h: None)
+    assert [r["acknowledged"] for r in results] == [True, False, False]

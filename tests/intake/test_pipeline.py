@@ -241,3 +241,19 @@ def test_agent_reply_by_email_counts_as_staff_reply(session, clock, users):
 def test_user_without_login_is_not_created_for_known_address(session, clock, users):
     take(session, mail(sender="Anna L <ANNA@exempelby.se>"), clock)
     assert session.scalar(sa.select(sa.func.count()).select_from(User).where(User.email == "anna@exempelby.se")) == 1
+
+
+def test_mails_composed_for_one_new_ticket_thread_on_each_other(session, clock, users):
+    # The acknowledgement and the group's notice are composed together without a flush in between:
+    # the notice still names the acknowledgement in its References, as when each query flushed.
+    from helpdesk.org.models import SupportGroup
+
+    group = session.scalar(sa.select(SupportGroup).where(SupportGroup.name == "Servicedesk"))
+    group.email = "servicedesk-grupp@exempelby.se"
+    session.flush()
+    result = take(session, mail(message_id="<anna-ref@exempelby.se>"), clock)
+    ack = outbox(session, result["ticket"], "acknowledgement")[0]
+    notice = outbox(session, result["ticket"], "new_ticket")[0]
+    assert ack.headers["References"] == "<anna-ref@exempelby.se>"
+    assert notice.headers["References"].split() == ["<anna-ref@exempelby.se>", f"<{ack.message_id}>"]
+    assert notice.headers["In-Reply-To"] == "<anna-ref@exempelby.se>"

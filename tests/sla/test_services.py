@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from helpdesk.sla.recompute import recompute
-from helpdesk.sla.services import NO_DEADLINE, state_of
+from helpdesk.sla.services import NO_DEADLINE, cached_fields, notified_alerts, state_of
 from helpdesk.tickets import services
-from helpdesk.tickets.models import Status
+from helpdesk.tickets.models import Status, TicketEvent
 from tests import factories as f
 
 
@@ -135,3 +135,19 @@ def test_agent_corrects_the_system(client, auth, users, clock, session):
     assert response.status_code == 302
     session.expire_all()
     assert t.system.name == "Klientdatorer"
+
+
+def test_reply_refreshes_sla_from_its_unflushed_events_as_a_recompute_would(users, clock, session):
+    t = f.ticket(users["anna"], now=clock.now(), system_name="E-post och kalender")
+    clock.advance(hours=1)
+    services.change_status(t, Status.WAITING_REQUESTER, actor=users["erik"], now=clock.now())
+    session.flush()
+    clock.advance(hours=2)
+    with session.no_autoflush:  # as in a batch of mail, where the look-ups below are cached and flush nothing
+        services.add_reply(t, body="Här är skärmbilden", actor=users["anna"], now=clock.now(), staff=False)
+        assert any(isinstance(o, TicketEvent) and o.kind == "status" for o in session.new)  # reopened, unflushed
+        kept = dict(t.__dict__)
+    session.flush()
+    expected = cached_fields(state_of(t), notified_alerts(t.id))
+    assert {name: kept[name] for name in expected} == expected
+    assert t.status == Status.OPEN and t.sla_paused_since is None
