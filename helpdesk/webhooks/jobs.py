@@ -12,7 +12,8 @@ from standardwebhooks.webhooks import Webhook
 from ..database import unit_of_work
 from ..extensions import db
 from .models import DeliveryStatus, WebhookDelivery, WebhookSubscription
-from .targets import TargetRefused, check_url
+from ..netguard import pin
+from .targets import TargetRefused, checked_target
 
 log = logging.getLogger(__name__)
 BACKOFF_SECONDS = (30, 120, 600, 1800, 3600, 3 * 3600, 6 * 3600)
@@ -63,10 +64,11 @@ def _send(delivery_id, clock) -> int:
     started = time.monotonic()
     status_code, error = None, ""
     try:
-        check_url(subscription.url)
-        response = requests.post(subscription.url, data=delivery.payload.encode(),
-                                 headers=signed_headers(subscription, delivery, now),
-                                 timeout=current_app.config["WEBHOOK_TIMEOUT"], allow_redirects=False)
+        host, _port, addresses = checked_target(subscription.url)
+        with pin(host, addresses):  # the POST goes to the addresses just checked (no DNS rebinding)
+            response = requests.post(subscription.url, data=delivery.payload.encode(),
+                                     headers=signed_headers(subscription, delivery, now),
+                                     timeout=current_app.config["WEBHOOK_TIMEOUT"], allow_redirects=False)
         status_code = response.status_code
         if not 200 <= status_code < 300:
             error = f"HTTP {status_code}" + (" (omdirigeringar följs inte)" if 300 <= status_code < 400 else "")

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from imapclient import DELETED, SEEN, IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
 
-from ...netguard import check_mail_host, refuse_remote_in_tests
+from ...netguard import pinned_mail_host, refuse_remote_in_tests
 from ..models import MailChannel
 from ..swallowed import note
 from . import Found, ProbeError, register, secret
@@ -178,7 +178,11 @@ def _login(client: IMAPClient, settings: ImapSettings, credential: str) -> None:
 def probe(name: str, address: str, raw: dict, credential, *, timeout: float) -> Found:
     """Log in, count the folder's messages and look for the processed folder; selects, fetches and moves nothing."""
     settings = parse_settings(raw)
-    check_mail_host(settings.host, settings.port, "IMAP")
+    with pinned_mail_host(settings.host, settings.port, "IMAP"):  # connect to the address checked, not a new answer
+        return _probe(name, settings, credential, timeout=timeout)
+
+
+def _probe(name: str, settings, credential, *, timeout: float) -> Found:
     refuse_remote_in_tests(settings.host, "IMAP")
     if callable(credential):
         credential = credential()
