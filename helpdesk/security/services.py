@@ -11,6 +11,7 @@ from ..errors import DomainError, InvalidField
 from ..extensions import db
 from ..notifications.services import withhold_from_non_readers
 from ..org.models import Organisation
+from ..outages.models import MajorIncident, MajorIncidentTicket
 from ..routing.services import security_group
 from ..sla.services import refresh_sla
 from ..tickets import services as tickets
@@ -62,6 +63,10 @@ def raise_to_incident(ticket, *, actor, now) -> SecurityIncident:
     """An agent turns any ticket into a security incident; from now on it is confidential."""
     if ticket.type == TicketType.SECURITY_INCIDENT and incident_of(ticket) is not None:
         raise DomainError(_("Ärendet är redan en säkerhetsincident."))
+    if db.session.get(MajorIncident, ticket.id) is not None:  # its notices and updates reach everyone affected
+        raise DomainError(_("En storstörning är öppen för alla som berörs och kan inte bli en säkerhetsincident. "
+                            "Registrera säkerhetsincidenten som ett eget ärende och länka dem."))
+    _leave_major_incident(ticket, actor=actor, now=now)
     tickets.record_event(ticket, "type", actor=actor, now=now, old=ticket.type, new=TicketType.SECURITY_INCIDENT)
     ticket.type = TicketType.SECURITY_INCIDENT
     ticket.is_confidential = True
@@ -88,6 +93,15 @@ def raise_to_incident(ticket, *, actor, now) -> SecurityIncident:
     emit_event("security_incident.registered", {"ticket": ticket.id, "incident": incident.id}, now=now,
                confidential=True)
     return incident
+
+
+def _leave_major_incident(ticket, *, actor, now) -> None:
+    """A ticket under a major incident leaves it: the major incident's page and mail name its tickets."""
+    under = db.session.scalar(sa.select(MajorIncidentTicket).where(MajorIncidentTicket.ticket_id == ticket.id))
+    if under is not None:
+        tickets.record_event(ticket, "outage:unlinked", actor=actor, now=now, old=under.major_incident_ticket_id)
+        db.session.delete(under)
+        db.session.flush()
 
 
 def _drop_followers(ticket) -> list[str]:

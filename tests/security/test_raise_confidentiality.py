@@ -193,3 +193,46 @@ def test_a_confidential_ticket_cannot_be_merged_into_an_ordinary_one(session, us
     with pytest.raises(DomainError):
         tickets.merge_ticket(incident, ordinary, actor=users["ines"], now=clock.now())
     assert incident.merged_into_id is None
+
+
+def test_a_major_incident_cannot_be_raised_its_outage_communication_is_public(session, users, clock):
+    import pytest
+
+    from helpdesk.errors import DomainError
+    from helpdesk.outages import services as outages
+
+    major = f.ticket(users["anna"], now=clock.now(), subject="Lönesystemet ligger nere")
+    outages.declare_major_incident(major, actor=users["sara"], now=clock.now())
+    with pytest.raises(DomainError):
+        raise_to_incident(major, actor=users["sara"], now=clock.now())
+    assert not major.is_confidential
+
+
+def test_a_ticket_under_a_major_incident_leaves_it_when_raised(client, auth, session, users, clock):
+    from helpdesk.outages import services as outages
+    from helpdesk.outages.queries import major_above
+
+    major = f.ticket(users["fatima"], now=clock.now(), subject="Lönesystemet ligger nere")
+    outages.declare_major_incident(major, actor=users["sara"], now=clock.now())
+    ticket = followed_ticket(session, users, clock)
+    outages.link_ticket(major, ticket, actor=users["sara"], now=clock.now())
+    raise_to_incident(ticket, actor=users["sara"], now=clock.now())
+    session.commit()
+    assert major_above(ticket.id) is None
+    auth.login("erik")  # an agent on the desk: publishes outages, may not see the incident
+    page = client.get(f"/major-incidents/{major.id}").get_data(as_text=True)
+    assert "Lönesystemet ligger nere" in page and SUBJECT not in page
+
+
+def test_an_ordinary_ticket_linked_to_an_incident_does_not_show_its_subject(client, auth, session, users, clock):
+    incident = followed_ticket(session, users, clock)
+    ordinary = f.ticket(users["fatima"], now=clock.now(), subject="Fråga om lönen")
+    tickets.link_tickets(ordinary, incident, actor=users["erik"], now=clock.now())
+    raise_to_incident(incident, actor=users["ines"], now=clock.now())
+    session.commit()
+    auth.login("erik")  # the desk works the ordinary ticket, not the incident
+    page = client.get(f"/tickets/{ordinary.id}").get_data(as_text=True)
+    assert "Fråga om lönen" in page and SUBJECT not in page
+    auth.logout()
+    auth.login("ines")
+    assert SUBJECT in client.get(f"/tickets/{ordinary.id}").get_data(as_text=True)
