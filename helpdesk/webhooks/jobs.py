@@ -1,5 +1,6 @@
 """Delivering webhooks: claim due rows, sign, POST, record; back off, give up, pause a failing receiver."""
 
+import json
 import logging
 import time
 from datetime import timedelta
@@ -57,10 +58,35 @@ def signed_headers(subscription, delivery, at) -> dict:
             "webhook-signature": signature, "Content-Type": "application/json", "User-Agent": USER_AGENT}
 
 
+def _became_confidential(delivery, subscription) -> bool:
+    """A ticket event written with the ticket's details before it was raised to a security incident:
+    a subscription not allowed confidential events must not get them now (checked at send time)."""
+    if subscription.allow_confidential or not delivery.event_type.startswith("ticket."):
+        return False
+    try:
+        data = json.loads(delivery.payload).get("data") or {}
+    except ValueError:
+        return False
+    if data.get("confidential") or not isinstance(data.get("number"), int):
+        return False
+    from ..tickets.models import Ticket
+
+    ticket = db.session.get(Ticket, data["number"])
+    return ticket is not None and ticket.is_confidential
+
+
 def _send(delivery_id, clock) -> int:
     delivery = db.session.get(WebhookDelivery, delivery_id)
     subscription = delivery.subscription
     now = clock.now()
+    if _became_confidential(delivery, subscription):
+        log.info("webhook delivery #%s withheld: its ticket is confidential now", delivery_id)
+        db.session.rollback()
+        with unit_of_work():
+            db.session.execute(sa.update(WebhookDelivery).where(WebhookDelivery.id == delivery_id).values(
+                status=DeliveryStatus.WITHHELD, lease_until=None, last_attempt_at=now,
+                last_error="withheld: the ticket became confidential"))
+        return 0
     started = time.monotonic()
     status_code, error = None, ""
     try:
