@@ -92,3 +92,25 @@ def test_pins_belong_to_their_own_context(app):
         thread.start()
         thread.join()
     assert seen == ["not pinned here"]
+
+
+@pytest.mark.parametrize("channel, settings", [
+    ("imap", {"host": "2002:a9fe:a9fe::1", "username": "x", "security": "none", "port": 143}),
+    ("imap", {"host": "169.254.169.254", "username": "x", "security": "none", "port": 143}),
+    ("ews", {"endpoint": "http://[64:ff9b::a9fe:a9fe]/EWS/Exchange.asmx", "username": "x"}),
+    ("ews", {"endpoint": "http://169.254.169.254/latest/meta-data/", "username": "x"}),
+])
+def test_a_saved_mailbox_is_never_polled_on_a_link_local_address(app, channel, settings):
+    """The connection test refuses these; a mailbox saved with them must not be polled there either."""
+    from types import SimpleNamespace
+
+    from helpdesk.intake.fetchers import ews, imap
+
+    box = SimpleNamespace(name="evil", address="evil@exempelby.se", settings=settings, channel=channel)
+    app.config["MAILBOX_EVIL_PASSWORD"] = "x"
+    try:
+        with app.app_context(), pytest.raises(netguard.TargetRefused):
+            fetcher = imap.imap_fetcher(box) if channel == "imap" else ews.EwsFetcher(box)
+            list(fetcher.fetch())
+    finally:
+        app.config.pop("MAILBOX_EVIL_PASSWORD", None)

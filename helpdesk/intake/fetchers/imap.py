@@ -130,13 +130,15 @@ class ImapFetcher:
 
     def _open(self) -> IMAPClient:
         settings = self._settings = parse_settings(self._raw)
-        refuse_remote_in_tests(settings.host, "IMAP")
         credential = self._credential() if callable(self._credential) else self._credential
         if not credential:
             raise ImapSettingsError(f"no secret configured: set HELPDESK_{self._secret_name}")
         context = ssl.create_default_context(cafile=settings.tls_ca_file)
-        self._client = client = IMAPClient(settings.host, port=settings.port, ssl=settings.security == "ssl",
-                                           ssl_context=context, timeout=settings.timeout)
+        # A saved mailbox is held to the connection test's rule, and connects to the address checked.
+        with pinned_mail_host(settings.host, settings.port, "IMAP"):
+            refuse_remote_in_tests(settings.host, "IMAP")
+            self._client = client = IMAPClient(settings.host, port=settings.port, ssl=settings.security == "ssl",
+                                               ssl_context=context, timeout=settings.timeout)
         if settings.security == "starttls":
             client.starttls(context)
         _login(client, settings, credential)
