@@ -236,3 +236,13 @@ def test_an_ordinary_ticket_linked_to_an_incident_does_not_show_its_subject(clie
     auth.logout()
     auth.login("ines")
     assert SUBJECT in client.get(f"/tickets/{ordinary.id}").get_data(as_text=True)
+
+
+def test_the_public_rating_link_of_a_confidential_ticket_does_not_show_its_subject(client, session, users, clock):
+    from helpdesk.satisfaction.services import link_token
+
+    ticket = followed_ticket(session, users, clock)  # its "solved" mail, with this link, went to the followers too
+    raise_to_incident(ticket, actor=users["ines"], now=clock.now())
+    session.commit()
+    page = client.get(f"/satisfaction/{link_token(ticket)}").get_data(as_text=True)
+    assert f"#{ticket.id}" in page and SUBJECT not in page
