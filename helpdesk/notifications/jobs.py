@@ -13,7 +13,7 @@ import time
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g
 
 from .. import leases
 from ..database import unit_of_work
@@ -163,6 +163,7 @@ def _narrowed(outbound) -> dict | None:
     ticket = db.session.get(Ticket, outbound.ticket_id)
     if ticket is None or not ticket.is_confidential:
         return None
+    g.pop("_reach", None)  # the scheduler's app context outlives role changes: ask afresh (auth.permissions)
     to, cc = readers_only(outbound, ticket)
     if (to, cc) == (list(outbound.recipients), list(outbound.cc)):
         return None
