@@ -13,7 +13,7 @@ from ..intake import admin as services
 from ..intake import queries, store
 from ..intake.labels import OUTBOX_STATUS_LABELS, OUTCOME_LABELS
 from ..intake.models import InboundMessage
-from ..intake.reasons import explain_reason, explain_swallowed
+from ..intake.reasons import explain_reason, explain_send_error, explain_swallowed
 from ..intake.swallowed import counts as swallowed_counts
 from ..notifications.models import OutboundMessage
 from ..auth.permissions import Permission, can
@@ -36,7 +36,8 @@ def mail_log():
 
 
 def _hidden(items) -> set:
-    """Ids of listed mail whose ticket the user may not see: its sender and subject are not shown."""
+    """Ids of listed mail (received or outgoing) whose ticket the user may not see: its addresses and
+    subject are not shown."""
     ticket_ids = {i.ticket_id for i in items if i.ticket_id is not None}
     if not ticket_ids:
         return set()
@@ -103,8 +104,9 @@ def mail_release(inbound_id):
 @bp.route("/outbox")
 def outbox():
     """Outgoing mail that failed or waits for another attempt."""
-    return render_template("admin/outbox.html", items=queries.outbox_problems(), form=EmptyForm(),
-                           statuses=OUTBOX_STATUS_LABELS)
+    items = queries.outbox_problems()
+    return render_template("admin/outbox.html", items=items, form=EmptyForm(), statuses=OUTBOX_STATUS_LABELS,
+                           hidden=_hidden(items), explain=explain_send_error)
 
 
 @bp.route("/outbox/<int:outbound_id>/retry", methods=["POST"])

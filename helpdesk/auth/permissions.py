@@ -121,12 +121,20 @@ def reach_of(user) -> Reach:
     return reach
 
 
+def parties_of(ticket) -> tuple[str, ...]:
+    """The participant roles that count on a ticket: on a confidential one only those working it.
+
+    Someone who followed a ticket (cc) before it was raised to a security incident has no need to
+    know; the SQL twin is helpdesk.tickets.queries.visible_tickets."""
+    return ("worker",) if ticket.is_confidential else ("cc", "worker")
+
+
 def ticket_permissions(user, ticket) -> frozenset:
     """Everything the user may do on one ticket."""
     if user is None or not user.is_authenticated:
         return frozenset()
     reach = reach_of(user)
-    participant = {p.user_id: p.role for p in ticket.participants}
+    participant = {p.user_id: p.role for p in ticket.participants if p.role in parties_of(ticket)}
     perms = set()
     if ticket.requester_id == user.id or user.id in participant:
         perms |= REQUESTER_ON_TICKET

@@ -1,21 +1,12 @@
 """The month's effort and cost as CSV or Excel, safe to open in a spreadsheet."""
 
-import csv
 import io
 
 from flask_babel import gettext as _
 
+from ..spreadsheet import csv_writer, safe_cell, xlsx_row
+
 FORMATS = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def dimension_titles() -> dict:
     return {"department": _("Förvaltning"), "system": _("System"), "organisation": _("Organisation"),
             "group": _("Supportgrupp"), "type": _("Ärendetyp")}
@@ -26,7 +17,7 @@ def lines(month, tables):
     titles = dimension_titles()
     for dimension, rows in tables.items():
         for row in rows:
-            yield [month.key, titles[dimension], "" if row.key is None else str(row.key), cell(str(row.label)),
+            yield [month.key, titles[dimension], "" if row.key is None else str(row.key), safe_cell(str(row.label)),
                    row.minutes, row.hours, row.cost, row.tickets, row.average_minutes]
 
 
@@ -38,7 +29,7 @@ def header():
 def render(month, tables, fmt) -> bytes:
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer = csv_writer(buffer, lineterminator="\r\n")
         writer.writerow(header())
         writer.writerows(lines(month, tables))
         return buffer.getvalue().encode("utf-8-sig")
@@ -48,7 +39,7 @@ def render(month, tables, fmt) -> bytes:
     sheet = book.create_sheet(_("Insats och kostnad"))
     sheet.append(header())
     for line in lines(month, tables):
-        sheet.append(line)
+        sheet.append(xlsx_row(sheet, line))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

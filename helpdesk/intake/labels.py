@@ -18,4 +18,5 @@ OUTBOX_STATUS_LABELS = {
     OutboxStatus.SENDING: _l("Skickas"),
     OutboxStatus.SENT: _l("Skickat"),
     OutboxStatus.FAILED: _l("Misslyckat"),
+    OutboxStatus.WITHHELD: _l("Stoppat (mottagarna får inte se ärendet)"),
 }

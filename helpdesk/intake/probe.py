@@ -2,14 +2,17 @@
 
 Each channel's probe (in its fetcher module) logs in and counts mail; it fetches, marks and moves
 nothing. It runs with MAIL_PROBE_TIMEOUT seconds as its socket and HTTP timeout and without
-retries, so a test is bounded in time. A failure is classified by the exceptions it carries (host
+retries, and the whole test gives up after MAIL_PROBE_TIMEOUT seconds (within()), so a test is
+bounded in time. A failure is classified by the exceptions it carries (host
 not found, refused, timeout, TLS, authentication ...) into one Swedish sentence; the exception's
 own text, which may hold server answers in English or internal names, goes to the log only.
 """
 
+import contextvars
 import logging
 import socket
 import ssl
+import threading
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -91,7 +94,7 @@ def check_connection(*, name: str, address: str, channel: str, settings: dict, s
             "först.", name=name))
     timeout = current_app.config["MAIL_PROBE_TIMEOUT"]
     try:
-        found = probe(name, address, settings, credential, timeout=timeout)
+        found = within(timeout, lambda: probe(name, address, settings, credential, timeout=timeout))
     except Exception as error:  # every failure becomes a sentence; the detail goes to the log
         kind, params = classify(error)
         log.warning("connection test of mailbox %r (%s) failed as %s", name, channel, kind, exc_info=True)
@@ -100,6 +103,35 @@ def check_connection(*, name: str, address: str, channel: str, settings: dict, s
         return ProbeResult(False, kind, failure_text(kind, channel, params))
     log.info("connection test of mailbox %r (%s): %d messages", name, channel, found.total)
     return ProbeResult(True, "ok", success_text(channel, found, address))
+
+
+class ProbeDeadline(TimeoutError):
+    """The whole test took longer than MAIL_PROBE_TIMEOUT."""
+
+
+def within(seconds: float, call):
+    """call(), but give up waiting after seconds in all: a server that answers each step just in time
+    (a byte at a time) would otherwise hold the admin's request for as many timeouts as there are steps.
+
+    The probe runs in a worker thread with a copy of this context (the app, the netguard pins); a
+    worker still running at the deadline is left to end at its own socket timeout."""
+    outcome = {}
+    context = contextvars.copy_context()
+
+    def run():
+        try:
+            outcome["value"] = context.run(call)
+        except BaseException as error:  # handed to the caller as it is
+            outcome["error"] = error
+
+    worker = threading.Thread(target=run, name="mail-probe", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise ProbeDeadline(f"connection test took longer than {seconds} s")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def _chain(error: BaseException):

@@ -103,3 +103,53 @@ def explain_swallowed(site: str, last_error: str) -> Explained:
     """What a parser site handles, in Swedish, and the class name of the last fault it tolerated."""
     text = next((label() for prefix, label in SITES if site.startswith(prefix)), _("Annat ställe i tolkningen"))
     return Explained(text, _class_name(last_error))
+
+
+# OutboundMessage.last_error: "TransportError: SMTPAuthenticationError: (535, b'...')" and the like
+# (helpdesk.notifications.jobs). The names before the first text are the causes, outermost first.
+_CAUSE = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_.]{0,79}):(?:\s|$)")
+SEND_CAUSES = (
+    (("SMTPAuthenticationError",), lambda: _("Inloggningen på e-postservern misslyckades. Kontrollera användarnamn "
+                                             "och lösenord för SMTP i inställningarna.")),
+    (("SMTPRecipientsRefused",), lambda: _("E-postservern tog inte emot mottagarens adress.")),
+    (("SMTPSenderRefused",), lambda: _("E-postservern godtog inte avsändaradressen.")),
+    (("SMTPDataError",), lambda: _("E-postservern avvisade meddelandet.")),
+    (("SSLCertVerificationError", "SSLError"), lambda: _("Den krypterade anslutningen (TLS) till e-postservern "
+                                                         "misslyckades.")),
+    (("TimeoutError", "timeout", "ConnectTimeout", "ReadTimeout"), lambda: _("E-postservern svarade inte i tid.")),
+    (("ConnectionRefusedError", "SMTPConnectError", "SMTPServerDisconnected", "gaierror", "ConnectionError",
+      "ConnectionResetError", "OSError"), lambda: _("Det gick inte att ansluta till e-postservern.")),
+    (("Graph",), lambda: _("Microsoft Graph svarade med ett fel.")),
+    (("EWS",), lambda: _("Exchange (EWS) svarade med ett fel.")),
+)
+
+
+def _causes(last_error: str) -> list[str]:
+    found, rest = [], single_line(last_error or "")
+    while len(found) < 4:
+        match = _CAUSE.match(rest)
+        if match is None:
+            break
+        found.append(match.group(1))
+        rest = rest[match.end():]
+    return found
+
+
+def explain_send_error(last_error: str | None) -> Explained:
+    """Why an outgoing mail was not sent, in Swedish; the detail is the chain of exception classes only
+    (a server's answer may hold addresses, host names or a secret)."""
+    if not last_error:
+        return Explained("")
+    if last_error.startswith("withheld:"):
+        return Explained(_("Stoppat: ingen av mottagarna får längre se det konfidentiella ärendet, så e-posten "
+                           "skickas inte."))
+    causes = _causes(last_error)
+    detail = " → ".join(causes)
+    for cause in reversed(causes):
+        text = next((label() for names, label in SEND_CAUSES if cause in names), None)
+        if text:
+            return Explained(text, detail)
+    if last_error.startswith("TransportError: unknown mail transport"):
+        return Explained(_("Inställningen för hur e-post skickas är okänd. Kontrollera MAIL_TRANSPORT och "
+                           "brevlådans sändsätt."), detail)
+    return Explained(_("Utskicket misslyckades av ett oväntat skäl. Detaljerna finns i serverns logg."), detail)

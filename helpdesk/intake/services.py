@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
-from ..auth.permissions import Permission, can
+from ..auth.permissions import Permission, can, parties_of
 from ..errors import DomainError
 from ..extensions import db
 from ..notifications import intents
@@ -212,7 +212,9 @@ def _final(ticket):
 
 def _is_party(ticket, user) -> bool:
     """The requester, a participant, or staff allowed to see the ticket."""
-    return (user.id == ticket.requester_id or any(p.user_id == user.id for p in ticket.participants)
+    parties = parties_of(ticket)  # a cc follower of a ticket since made confidential is no longer one
+    return (user.id == ticket.requester_id
+            or any(p.user_id == user.id and p.role in parties for p in ticket.participants)
             or can(user, Permission.TICKET_VIEW, ticket))
 
 

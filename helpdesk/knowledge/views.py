@@ -21,6 +21,7 @@ from .labels import AUDIENCE_LABELS, STATUS_LABELS
 from .models import KnowledgeArticle
 from .render import plain_text
 from ..auth.routes import declare, signed_in
+from ..limits import bounded_int
 
 bp = Blueprint("knowledge", __name__)
 declare(bp, signed_in)  # editors' pages check KB_EDIT; articles by audience in the queries
@@ -60,7 +61,7 @@ def index():
     """Search the articles (?q=, ?system=)."""
     q = request.args.get("q", "")[:200]
     system = request.args.get("system", "")
-    system_id = int(system) if system.isdigit() else None
+    system_id = bounded_int(system, None, low=1)
     articles = queries.find(current_user, q, system_id=system_id, limit=50)
     due = queries.review_due_count(current_user, today=_today()) if can(current_user, Permission.KB_EDIT) else 0
     return render_template("knowledge/index.html", q=q, articles=articles, systems=subscribable_systems(),
@@ -88,11 +89,11 @@ def plain(article_id):
 def reply_text():
     """Without JavaScript: the article's link and text ready to copy into a reply (?article=, ?ticket=)."""
     article_id = request.args.get("article", "")
-    article = _article_or_404(int(article_id) if article_id.isdigit() else 0)
+    article = _article_or_404(bounded_int(article_id, 0))
     text = article.text(_language())
     ticket = request.args.get("ticket", "")
     return render_template("knowledge/reply_text.html", article=article, text=text, plain=plain_text(text.body_md),
-                           ticket=int(ticket) if ticket.isdigit() else None)
+                           ticket=bounded_int(ticket, None, low=1))
 
 
 @bp.route("/kb/<int:article_id>/helped", methods=["POST"])
@@ -100,10 +101,10 @@ def helped(article_id):
     """ "Det här löste mitt problem": end the report without a ticket."""
     article = _article_or_404(article_id)
     form = HelpedForm()
-    system = form.system_id.data or ""
+    system = bounded_int(form.system_id.data, None, low=1)
     with unit_of_work():
-        services.mark_helped(article, user=current_user, system_id=int(system) if system.isdigit() and
-                             active_systems([int(system)]) else None, now=utcnow())
+        services.mark_helped(article, user=current_user, system_id=system if system and active_systems([system])
+                             else None, now=utcnow())
     flash(_("Skönt att det löste sig! Inget ärende har skapats."), "success")
     return redirect(url_for("portal.index"))
 

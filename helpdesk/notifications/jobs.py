@@ -13,12 +13,13 @@ import time
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g
 
 from .. import leases
 from ..database import unit_of_work
 from ..extensions import db
 from .models import OutboundMessage, OutboxStatus
+from .services import WITHHELD_NOTE, readers_only
 from .transports import smtp_connection, transport_for
 
 log = logging.getLogger(__name__)
@@ -126,6 +127,13 @@ def _send_one(outbound_id, clock) -> int:
 
         mailbox = db.session.get(Mailbox, outbound.mailbox_id)
     attempts = outbound.attempts  # counted by our claim; nobody else touches the row while we hold it
+    narrowed = _narrowed(outbound)
+    if narrowed is not None and not narrowed["recipients"]:
+        log.info("outbox #%s withheld: nobody it names may read its confidential ticket", outbound_id)
+        _record(outbound_id, {"status": OutboxStatus.WITHHELD, "lease_until": None, "last_error": WITHHELD_NOTE})
+        return 0
+    if narrowed is not None:
+        outbound.recipients, outbound.cc = narrowed["recipients"], narrowed["cc"]
     try:
         transport_for(outbound, mailbox)(outbound)
     except Exception as error:  # any failure is recorded and retried, never lost
@@ -139,8 +147,27 @@ def _send_one(outbound_id, clock) -> int:
         _record(outbound_id, values)
         return 0
     _record(outbound_id, {"status": OutboxStatus.SENT, "sent_at": clock.now(), "lease_until": None,
-                          "last_error": ""})
+                          "last_error": ""} | (narrowed or {}))
     return 1
+
+
+def _narrowed(outbound) -> dict | None:
+    """New recipients when the row's ticket is confidential and someone it names may not read it (else None).
+
+    Checked at send time, not only when the ticket was raised: a mail written by a transaction
+    that raced the raise would otherwise still reach a former follower."""
+    if outbound.ticket_id is None:
+        return None
+    from ..tickets.models import Ticket
+
+    ticket = db.session.get(Ticket, outbound.ticket_id)
+    if ticket is None or not ticket.is_confidential:
+        return None
+    g.pop("_reach", None)  # the scheduler's app context outlives role changes: ask afresh (auth.permissions)
+    to, cc = readers_only(outbound, ticket)
+    if (to, cc) == (list(outbound.recipients), list(outbound.cc)):
+        return None
+    return {"recipients": to, "cc": cc}
 
 
 def _record(outbound_id, values) -> None:

@@ -15,6 +15,7 @@ class OutboxStatus(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"  # gave up after the last retry
+    WITHHELD = "withheld"  # nobody it was written to may read its (now confidential) ticket any more
 
 
 class OutboundMessage(db.Model):

@@ -10,6 +10,10 @@ from .rates import note_rate_key
 from .render import render
 
 MAX_REFERENCES = 10
+# Mail deliberately written to someone outside the desk's users (a supplier); any other mail of a
+# confidential ticket goes only to users who may read the ticket.
+EXTERNAL_KINDS = frozenset({"supplier_escalation"})
+WITHHELD_NOTE = "withheld: no recipient may read the confidential ticket"
 
 
 def ticket_url(ticket) -> str:
@@ -144,3 +148,46 @@ def queue_mail(*, kind, ticket, now, to=(), to_addresses=(), cc=(), message=None
     if rate_key:
         note_rate_key(rate_key, now)
     return outbound
+
+
+def readers_only(outbound, ticket) -> tuple[list[str], list[str]]:
+    """The recipients and cc of a confidential ticket's mail who may read the ticket now.
+
+    Mail is written when its change commits and sent later; meanwhile the ticket may have been
+    raised to a security incident and its followers lost it. An address of a user who may not see
+    the ticket is dropped, and so is an address that is no user's (a group's list), unless the
+    mail is meant for outside the desk (EXTERNAL_KINDS)."""
+    from ..auth.models import User
+    from ..auth.permissions import Permission, can
+
+    addresses = {a.lower() for a in [*outbound.recipients, *outbound.cc]}
+    people: dict[str, list] = {}
+    for user in db.session.scalars(sa.select(User).where(sa.func.lower(User.email).in_(sorted(addresses)))):
+        people.setdefault(user.email.lower(), []).append(user)
+
+    def keep(address):
+        found = people.get(address.lower())
+        if found is None:
+            return outbound.kind in EXTERNAL_KINDS
+        return any(can(user, Permission.TICKET_VIEW, ticket) for user in found)
+
+    to, cc = [a for a in outbound.recipients if keep(a)], [a for a in outbound.cc if keep(a)]
+    return (to, cc) if to else (cc[:1], cc[1:])
+
+
+def withhold_from_non_readers(ticket) -> int:
+    """Narrow the ticket's unsent mail to those who may still read it; returns how many rows changed.
+
+    A row left with nobody is withheld (never sent); the outbox job checks again at send time."""
+    changed = 0
+    for outbound in db.session.scalars(sa.select(OutboundMessage).where(
+            OutboundMessage.ticket_id == ticket.id, OutboundMessage.status == OutboxStatus.PENDING)):
+        to, cc = readers_only(outbound, ticket)
+        if (to, cc) == (list(outbound.recipients), list(outbound.cc)):
+            continue
+        changed += 1
+        if to:
+            outbound.recipients, outbound.cc = to, cc
+        else:
+            outbound.status, outbound.last_error = OutboxStatus.WITHHELD, WITHHELD_NOTE
+    return changed

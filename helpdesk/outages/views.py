@@ -22,6 +22,7 @@ from .forms import EditNoticeForm, LinkTicketForm, MeTooForm, NoticeForm, Resolv
 from .labels import EXTENT_LABELS, KIND_LABELS, SOURCE_LABELS
 from .models import NoticeKind, OutageNotice
 from ..auth import routes as access
+from ..limits import bounded_int
 
 bp = Blueprint("outages", __name__)
 access.declare(bp, access.signed_in)  # publishers' pages check OUTAGE_PUBLISH themselves
@@ -361,6 +362,6 @@ def report_hints_fragment():
 
     system = request.args.get("system_id", "")
     hints = report_hints.for_report(current_user, ReportForm(formdata=None), now=utcnow(),
-                                    system_id=int(system) if system.isdigit() else 0,
+                                    system_id=bounded_int(system, 0),
                                     text=request.args.get("q", "")[:2000])
     return render_template("outages/_report_hints.html", **hints)

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..tickets.models import Ticket
+from ..tickets.queries import visible_tickets
 from .models import Problem, ProblemTicket
 
 
@@ -16,6 +17,8 @@ def problem_list(status=None) -> list[tuple[Problem, int]]:
     return db.session.execute(query.limit(200)).all()
 
 
-def incidents(problem) -> list[Ticket]:
+def incidents(problem, user) -> list[Ticket]:
+    """The problem's incidents that user may see (one raised to a security incident since it was linked is not)."""
     return list(db.session.scalars(sa.select(Ticket).join(ProblemTicket, ProblemTicket.ticket_id == Ticket.id)
-                                   .where(ProblemTicket.problem_id == problem.id).order_by(Ticket.id)))
+                                   .where(ProblemTicket.problem_id == problem.id, visible_tickets(user))
+                                   .order_by(Ticket.id)))

@@ -91,7 +91,7 @@ def _problem_or_404(problem_id) -> Problem:
 def _render(problem, status=200, form=None, link_form=None):
     return render_template("problems/show.html", problem=problem, form=form or _form(problem),
                            link_form=link_form or LinkIncidentForm(formdata=None),
-                           incidents=queries.incidents(problem)), status
+                           incidents=queries.incidents(problem, current_user)), status
 
 
 @bp.route("/problems/<int:problem_id>", methods=["GET", "POST"])

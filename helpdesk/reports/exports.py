@@ -5,15 +5,14 @@ seconds, shares in percent with a decimal point). Excel and PDF are for people:
 times in hours, Swedish labels, the definitions included.
 """
 
-import csv
 import io
 import json
 
-from ..effort.exports import cell
+from ..spreadsheet import safe_cell as cell
 
 from flask_babel import gettext as _
 
-from ..spreadsheet import SafeDictWriter, safe_workbook
+from ..spreadsheet import SafeDictWriter, csv_writer, safe_workbook
 from .definitions import BREAKDOWNS, COUNT, DIMENSIONS, DURATION, FIGURES, SHARE, TERMS, TOTAL, TREND_FIGURES
 from .formatting import month_name, weekday_name
 from . import followup
@@ -236,7 +235,7 @@ def _swedish(figure, value) -> tuple[str, str]:
 def to_excel_csv(report, *, scope_text="") -> bytes:
     """The report for Swedish Excel: one value per line with Swedish headings."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(buffer, delimiter=";", lineterminator="\r\n")  # names may come from the directory
     writer.writerow([_("Avsnitt"), _("Månad"), _("Indelning"), _("Värde för"), _("Mått"), _("Värde"),
                      _("Timmar (decimal)"), _("Enhet")])
     sections = {"total": _("Totalt"), "breakdown": _("Fördelning"), "trend": _("Tolv månader"),

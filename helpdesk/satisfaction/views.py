@@ -27,7 +27,9 @@ def answer(token):
     ticket = ticket_for_token(token)
     if ticket is None:
         abort(404)
-    number, subject = ticket.id, ticket.subject
+    # Whoever holds the link (the requester, and anyone the mail was copied to) sees the subject; a
+    # confidential ticket's subject is its content, so its link shows the number only.
+    number, subject = ticket.id, ("" if ticket.is_confidential else ticket.subject)
     form = rating_form(number)
     state = "open" if question_open(ticket, utcnow()) else ("answered" if is_rated(ticket) else "closed")
     if state == "open" and form.validate_on_submit():

@@ -9,7 +9,9 @@ from flask_babel import gettext as _
 from ..audit.services import record
 from ..errors import DomainError, InvalidField
 from ..extensions import db
+from ..notifications.services import withhold_from_non_readers
 from ..org.models import Organisation
+from ..outages.models import MajorIncident, MajorIncidentTicket
 from ..routing.services import security_group
 from ..sla.services import refresh_sla
 from ..tickets import services as tickets
@@ -61,17 +63,27 @@ def raise_to_incident(ticket, *, actor, now) -> SecurityIncident:
     """An agent turns any ticket into a security incident; from now on it is confidential."""
     if ticket.type == TicketType.SECURITY_INCIDENT and incident_of(ticket) is not None:
         raise DomainError(_("Ärendet är redan en säkerhetsincident."))
+    if db.session.get(MajorIncident, ticket.id) is not None:  # its notices and updates reach everyone affected
+        raise DomainError(_("En storstörning är öppen för alla som berörs och kan inte bli en säkerhetsincident. "
+                            "Registrera säkerhetsincidenten som ett eget ärende och länka dem."))
+    _leave_major_incident(ticket, actor=actor, now=now)
     tickets.record_event(ticket, "type", actor=actor, now=now, old=ticket.type, new=TicketType.SECURITY_INCIDENT)
     ticket.type = TicketType.SECURITY_INCIDENT
     ticket.is_confidential = True
     tickets.add_participant(ticket, actor.id, role="worker")  # the person working it keeps access
     if ticket.assignee_id:
         tickets.add_participant(ticket, ticket.assignee_id, role="worker")  # and so does its assignee
+    removed = _drop_followers(ticket)
     incident = _new_record(ticket, now)
     if ticket.system_id:
         incident.systems.append(IncidentSystem(system_id=ticket.system_id))
     db.session.flush()
     _log(incident, "raised", actor=actor, now=now)
+    # Who keeps it, in the history: DESIGN.md "visible only to the security role and the people working
+    # them"; the requester keeps their own report (its public messages, replying), as the reporter of an
+    # incident does; everyone else who followed it loses it, and their unsent mail with it.
+    _log(incident, "access_narrowed", actor=actor, now=now, removed=removed, requester="keeps own report",
+         withheld_mail=withhold_from_non_readers(ticket))
     group = security_group(ticket.organisation_id)
     if group is not None:
         tickets.move_to_group(ticket, group, actor=actor, now=now,
@@ -81,6 +93,24 @@ def raise_to_incident(ticket, *, actor, now) -> SecurityIncident:
     emit_event("security_incident.registered", {"ticket": ticket.id, "incident": incident.id}, now=now,
                confidential=True)
     return incident
+
+
+def _leave_major_incident(ticket, *, actor, now) -> None:
+    """A ticket under a major incident leaves it: the major incident's page and mail name its tickets."""
+    under = db.session.scalar(sa.select(MajorIncidentTicket).where(MajorIncidentTicket.ticket_id == ticket.id))
+    if under is not None:
+        tickets.record_event(ticket, "outage:unlinked", actor=actor, now=now, old=under.major_incident_ticket_id)
+        db.session.delete(under)
+        db.session.flush()
+
+
+def _drop_followers(ticket) -> list[str]:
+    """Remove the participants who only followed the ticket (cc); their user names, for the history."""
+    followers = [p for p in ticket.participants if p.role != "worker"]
+    for participant in followers:
+        ticket.participants.remove(participant)
+    db.session.flush()
+    return sorted(p.user.username for p in followers)
 
 
 def _new_record(ticket, aware_at, *, personal_data=None) -> SecurityIncident:

@@ -21,7 +21,7 @@ from .forms import (
 )
 from .labels import STATUS_LABELS
 from .models import TRANSITIONS, Status, Ticket, TicketLink
-from .queries import conversation, history
+from .queries import conversation, history, visible_tickets
 
 
 def page_size() -> int:
@@ -111,7 +111,8 @@ def render_ticket(ticket, **given):
     links = db.session.scalars(
         sa.select(Ticket).where(Ticket.id.in_(
             sa.union(sa.select(TicketLink.other_id).where(TicketLink.ticket_id == ticket.id),
-                     sa.select(TicketLink.ticket_id).where(TicketLink.other_id == ticket.id))))
+                     sa.select(TicketLink.ticket_id).where(TicketLink.other_id == ticket.id))),
+            visible_tickets(current_user))  # a linked confidential ticket's subject is its content
     ).all() if staff else []
     incident = legal = None
     if staff and ticket.type == "security_incident":

@@ -16,6 +16,17 @@ def people(relationship):
     return joinedload(relationship).lazyload(User.role_rows)
 
 
+def followed_by(user):
+    """The tickets user is a participant of that count (auth.permissions.parties_of): only as a worker
+    on a confidential ticket."""
+    mine = TicketParticipant.user_id == user.id
+    return sa.and_(
+        Ticket.id.in_(sa.select(TicketParticipant.ticket_id).where(mine)),
+        sa.or_(~Ticket.is_confidential,
+               Ticket.id.in_(sa.select(TicketParticipant.ticket_id).where(mine, TicketParticipant.role == "worker"))),
+    )
+
+
 def visible_tickets(user):
     """A WHERE clause selecting exactly the tickets `can(user, TICKET_VIEW, t)` allows."""
     reach = reach_of(user)
@@ -24,7 +35,7 @@ def visible_tickets(user):
     own = [
         Ticket.requester_id == user.id,
         Ticket.assignee_id == user.id,
-        Ticket.id.in_(sa.select(TicketParticipant.ticket_id).where(TicketParticipant.user_id == user.id)),
+        followed_by(user),
     ]
     if reach.sees_all_open_cases:
         return sa.or_(~Ticket.is_confidential, *own)
@@ -137,7 +148,8 @@ def my_tickets(user, *, open_only: bool, limit: int = 50):
     own = (sa.select(Ticket.id).where(Ticket.requester_id == user.id, state)
            .order_by(Ticket.id.desc()).limit(limit).subquery())
     followed = (sa.select(Ticket.id).join(TicketParticipant, TicketParticipant.ticket_id == Ticket.id)
-                .where(TicketParticipant.user_id == user.id, state)
+                .where(TicketParticipant.user_id == user.id, state,
+                       sa.or_(~Ticket.is_confidential, TicketParticipant.role == "worker"))
                 .order_by(Ticket.id.desc()).limit(limit).subquery())
     ids = sa.union(sa.select(own.c.id), sa.select(followed.c.id)).subquery()
     query = (

@@ -284,6 +284,8 @@ def merge_ticket(source, target, *, actor, now) -> None:
         raise DomainError(_("#%(n)s är redan sammanfogat med ett annat ärende.", n=target.id))
     if source.merged_into_id:
         raise DomainError(_("#%(n)s är redan sammanfogat.", n=source.id))
+    if source.is_confidential and not target.is_confidential:  # its messages would reach the target's readers
+        raise DomainError(_("Ett konfidentiellt ärende kan bara sammanfogas med ett annat konfidentiellt ärende."))
     db.session.execute(sa.update(Message).where(Message.ticket_id == source.id).values(ticket_id=target.id))
     db.session.execute(sa.update(Attachment).where(Attachment.ticket_id == source.id).values(ticket_id=target.id))
     if source.requester_id != target.requester_id:
@@ -305,8 +307,11 @@ def merge_ticket(source, target, *, actor, now) -> None:
 def add_participant(ticket, user_id, *, role="cc") -> None:
     if user_id == ticket.requester_id:
         return
-    if db.session.get(TicketParticipant, (ticket.id, user_id)) is None:
+    existing = db.session.get(TicketParticipant, (ticket.id, user_id))
+    if existing is None:
         db.session.add(TicketParticipant(ticket_id=ticket.id, user_id=user_id, role=role))
+    elif role == "worker":
+        existing.role = role  # a follower who now works it (a confidential ticket keeps only its workers)
 
 
 def confirm_solution(ticket, *, actor, now) -> None:

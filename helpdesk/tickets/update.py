@@ -20,6 +20,7 @@ from wtforms.validators import Length, Optional
 
 from ..extensions import db
 from ..forms import choices
+from ..limits import bounded_int
 from .labels import IMPACT_CHOICES, URGENCY_CHOICES
 from .models import MessageKind, Status, TicketEvent
 
@@ -55,7 +56,7 @@ def version_of(ticket) -> str:
 
 def changes_since(ticket, version: str) -> list[TicketEvent]:
     """Events other people recorded on the ticket after the form was drawn."""
-    after = int(version) if (version or "").isdigit() else 0
+    after = bounded_int(version, 0)  # an event id; anything else (or too large for one): all changes
     return list(db.session.scalars(sa.select(TicketEvent).where(
         TicketEvent.ticket_id == ticket.id, TicketEvent.id > after).order_by(TicketEvent.id)))
 

@@ -1,5 +1,6 @@
 """Delivering webhooks: claim due rows, sign, POST, record; back off, give up, pause a failing receiver."""
 
+import json
 import logging
 import time
 from datetime import timedelta
@@ -12,7 +13,8 @@ from standardwebhooks.webhooks import Webhook
 from ..database import unit_of_work
 from ..extensions import db
 from .models import DeliveryStatus, WebhookDelivery, WebhookSubscription
-from .targets import TargetRefused, check_url
+from ..netguard import pin
+from .targets import TargetRefused, checked_target
 
 log = logging.getLogger(__name__)
 BACKOFF_SECONDS = (30, 120, 600, 1800, 3600, 3 * 3600, 6 * 3600)
@@ -56,17 +58,43 @@ def signed_headers(subscription, delivery, at) -> dict:
             "webhook-signature": signature, "Content-Type": "application/json", "User-Agent": USER_AGENT}
 
 
+def _became_confidential(delivery, subscription) -> bool:
+    """A ticket event written with the ticket's details before it was raised to a security incident:
+    a subscription not allowed confidential events must not get them now (checked at send time)."""
+    if subscription.allow_confidential or not delivery.event_type.startswith("ticket."):
+        return False
+    try:
+        data = json.loads(delivery.payload).get("data") or {}
+    except ValueError:
+        return False
+    if data.get("confidential") or not isinstance(data.get("number"), int):
+        return False
+    from ..tickets.models import Ticket
+
+    ticket = db.session.get(Ticket, data["number"])
+    return ticket is not None and ticket.is_confidential
+
+
 def _send(delivery_id, clock) -> int:
     delivery = db.session.get(WebhookDelivery, delivery_id)
     subscription = delivery.subscription
     now = clock.now()
+    if _became_confidential(delivery, subscription):
+        log.info("webhook delivery #%s withheld: its ticket is confidential now", delivery_id)
+        db.session.rollback()
+        with unit_of_work():
+            db.session.execute(sa.update(WebhookDelivery).where(WebhookDelivery.id == delivery_id).values(
+                status=DeliveryStatus.WITHHELD, lease_until=None, last_attempt_at=now,
+                last_error="withheld: the ticket became confidential"))
+        return 0
     started = time.monotonic()
     status_code, error = None, ""
     try:
-        check_url(subscription.url)
-        response = requests.post(subscription.url, data=delivery.payload.encode(),
-                                 headers=signed_headers(subscription, delivery, now),
-                                 timeout=current_app.config["WEBHOOK_TIMEOUT"], allow_redirects=False)
+        host, _port, addresses = checked_target(subscription.url)
+        with pin(host, addresses):  # the POST goes to the addresses just checked (no DNS rebinding)
+            response = requests.post(subscription.url, data=delivery.payload.encode(),
+                                     headers=signed_headers(subscription, delivery, now),
+                                     timeout=current_app.config["WEBHOOK_TIMEOUT"], allow_redirects=False)
         status_code = response.status_code
         if not 200 <= status_code < 300:
             error = f"HTTP {status_code}" + (" (omdirigeringar följs inte)" if 300 <= status_code < 400 else "")

@@ -30,6 +30,7 @@ class DeliveryStatus(StrEnum):
     SENDING = "sending"
     DELIVERED = "delivered"
     FAILED = "failed"  # gave up after the last attempt
+    WITHHELD = "withheld"  # its ticket became confidential after it was written; never sent
 
 
 class WebhookSubscription(db.Model):

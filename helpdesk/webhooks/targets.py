@@ -6,7 +6,6 @@ is saved and again before every delivery (DNS may have changed); redirects are n
 """
 
 import fnmatch
-import ipaddress
 import socket
 from urllib.parse import urlsplit
 
@@ -14,7 +13,8 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from ..errors import InvalidField
-from ..netguard import refuse_remote_in_tests
+from .. import netguard
+from ..netguard import forms_of, refuse_remote_in_tests
 
 
 class TargetRefused(InvalidField):
@@ -29,6 +29,12 @@ def host_allowed(host: str) -> bool:
 
 def check_url(url: str, *, resolve: bool = True) -> tuple[str, int]:
     """The host and port of url if a webhook may be sent there; raises TargetRefused otherwise."""
+    host, port, _addresses = checked_target(url, resolve=resolve)
+    return host, port
+
+
+def checked_target(url: str, *, resolve: bool = True) -> tuple[str, int, list[str]]:
+    """check_url, with the addresses it checked: deliver to those (netguard.pin), never to a second DNS answer."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -42,29 +48,33 @@ def check_url(url: str, *, resolve: bool = True) -> tuple[str, int]:
     if not host_allowed(host):
         raise TargetRefused(_("Värden %(host)s finns inte bland de tillåtna mottagarna.", host=host))
     port = port or (443 if parts.scheme == "https" else 80)
-    if resolve:
-        for address in resolve_host(host, port):
-            if not address_allowed(address):
-                raise TargetRefused(_("Värden %(host)s pekar på en intern adress (%(addr)s).", host=host,
-                                      addr=address))
-    return host, port
+    addresses = resolve_host(host, port) if resolve else []
+    for address in addresses:
+        if not address_allowed(address):
+            raise TargetRefused(_("Värden %(host)s pekar på en intern adress (%(addr)s).", host=host,
+                                  addr=address))
+    return host, port, addresses
 
 
 def resolve_host(host: str, port: int) -> list[str]:
     refuse_remote_in_tests(host, "webhooks")
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = netguard._real_getaddrinfo(host, port, type=socket.SOCK_STREAM)  # never a pinned answer
     except OSError:
         raise TargetRefused(_("Värden %(host)s kunde inte slås upp.", host=host)) from None
     return sorted({info[4][0] for info in infos})
 
 
 def address_allowed(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%")[0])
-    if ip.version == 6 and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    if ip.is_global and not (ip.is_multicast or ip.is_reserved):
+    """Public, or private when allowed; never link-local (cloud metadata), in any embedded IPv4 form too."""
+    return all(_one_allowed(ip) for ip in forms_of(address))
+
+
+def _one_allowed(ip) -> bool:
+    if ip.is_link_local or ip.is_multicast or ip.is_unspecified:
+        return False
+    if ip.is_global and not ip.is_reserved:
         return True
     if current_app.config["WEBHOOK_ALLOW_PRIVATE"]:
-        return ip.is_private or ip.is_loopback or ip.is_link_local
+        return ip.is_private or ip.is_loopback
     return False

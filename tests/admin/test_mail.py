@@ -47,7 +47,7 @@ def test_failed_outgoing_mail_can_be_retried(client, auth, session, clock):
     failed.status, failed.attempts, failed.last_error = "failed", 8, "SMTPConnectError: nej"
     session.commit()
     auth.login("admin")
-    assert "SMTPConnectError" in client.get("/admin/outbox").get_data(as_text=True)
+    assert "SMTPConnectError" in client.get("/admin/outbox").get_data(as_text=True)  # the class, behind "Teknisk detalj"
     assert client.post(f"/admin/outbox/{failed.id}/retry").status_code == 302
     session.expire_all()
     assert failed.status == "pending" and failed.attempts == 0

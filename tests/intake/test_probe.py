@@ -248,3 +248,71 @@ def test_a_blank_secret_field_tests_with_the_configured_one(app, client, auth, i
     finally:
         app.config.pop("MAILBOX_NYBOX_PASSWORD")
     assert f"Ansluten till 127.0.0.1 som {imap.user}." in page and imap.password not in page
+
+
+def test_a_server_that_drips_its_greeting_is_given_the_timeout_for_the_whole_test(app):
+    """Each byte arrives within the socket timeout; the test as a whole still ends at MAIL_PROBE_TIMEOUT."""
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    dripping = threading.Event()
+
+    def drip():
+        conn, _peer = listener.accept()
+        dripping.set()
+        try:
+            for _ in range(40):  # 8 seconds of "* OK" one byte at a time, never a line end
+                conn.sendall(b"*")
+                if not dripping.wait(0) or threading.Event().wait(0.2):
+                    break
+        except OSError:
+            pass
+        finally:
+            dripping.clear()
+            conn.close()
+
+    server = threading.Thread(target=drip, daemon=True)
+    server.start()
+    app.config["MAIL_PROBE_TIMEOUT"] = 1
+    try:
+        with app.test_request_context():
+            result = check_connection(name="x", address="x@exempelby.se", channel="imap", secret="x", settings={
+                "host": "127.0.0.1", "port": listener.getsockname()[1], "security": "none", "username": "x"})
+        still_dripping = dripping.is_set()
+    finally:
+        app.config["MAIL_PROBE_TIMEOUT"] = 10
+        dripping.clear()
+        server.join(5)
+        listener.close()
+    assert result.kind == "timeout" and "svarade inte inom 1 sekunder" in result.message
+    assert still_dripping  # it gave up while the server was still sending
+
+
+def test_the_probe_connects_to_the_address_it_checked_not_a_second_dns_answer(app, monkeypatch):
+    """DNS rebinding: localhost answers 127.0.0.1 for the check, 127.0.0.2 for any later lookup."""
+    from helpdesk import netguard
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(3)
+    answers = iter(["127.0.0.1"] + ["127.0.0.2"] * 20)
+    real = netguard._real_getaddrinfo
+
+    def rebinding(host, *args, **kwargs):
+        return real(next(answers) if host == "localhost" else host, *args, **kwargs)
+
+    monkeypatch.setattr(netguard, "_real_getaddrinfo", rebinding)
+    monkeypatch.setattr(socket, "getaddrinfo", netguard._pinned_getaddrinfo)
+    app.config["MAIL_PROBE_TIMEOUT"] = 1
+    try:
+        with app.test_request_context():
+            check_connection(name="x", address="x@exempelby.se", channel="imap", secret="x", settings={
+                "host": "localhost", "port": listener.getsockname()[1], "security": "none", "username": "x"})
+        accepted, _peer = listener.accept()  # the connection came to the checked address
+        accepted.close()
+    finally:
+        app.config["MAIL_PROBE_TIMEOUT"] = 10
+        listener.close()

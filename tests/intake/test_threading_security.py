@@ -54,14 +54,18 @@ def test_forwarded_signed_message_id_from_stranger_does_not_join(session, clock,
     assert users["anna"].id not in _participants(session, reply["ticket"])
 
 
-def test_requester_participant_and_agent_still_thread_by_message_id(session, clock, users):
+def test_requester_and_agent_still_thread_by_message_id_but_a_former_cc_does_not(session, clock, users):
     ticket, original = _confidential_incident(session, clock)
     assert users["fatima"].id in _participants(session, ticket.id)  # CC'd colleague added before it was confidential
     # ines: a security officer, who may see confidential tickets (a desk agent not assigned may not)
-    for sender in ("anna@exempelby.se", "fatima@exempelby.se", "ines@exempelby.se"):
+    for sender in ("anna@exempelby.se", "ines@exempelby.se"):
         reply = take(session, mail(sender=sender, subject="SV: intrång", headers={"In-Reply-To": f"<{original}>"}),
                      clock)
         assert reply["outcome"] == "followup" and reply["ticket"] == ticket.id, sender
+    # A follower (cc) has no need to know once the ticket is confidential (auth.permissions.parties_of).
+    reply = take(session, mail(sender="fatima@exempelby.se", subject="SV: intrång",
+                               headers={"In-Reply-To": f"<{original}>"}), clock)
+    assert reply["outcome"] == "created" and reply["ticket"] != ticket.id
 
 
 def test_no_cc_participant_is_added_to_a_confidential_ticket_by_mail(session, clock, users):

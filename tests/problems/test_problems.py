@@ -54,3 +54,15 @@ def test_problem_pages(client, auth, users, clock):
     auth.logout()
     auth.login("anna")
     assert client.get("/problems").status_code == 403
+
+
+def test_an_incident_raised_after_it_was_linked_is_not_named_on_the_problem_page(client, auth, session, users, clock):
+    from helpdesk.security.services import raise_to_incident
+
+    problem = _problem(users, clock)
+    ticket = factories.ticket(users["anna"], now=clock.now(), subject="Konstig inloggning Zebrafink")
+    services.link_incident(problem, ticket, actor=users["erik"], now=clock.now())
+    raise_to_incident(ticket, actor=users["ines"], now=clock.now())
+    db.session.commit()
+    auth.login("erik")
+    assert "Zebrafink" not in client.get(f"/problems/{problem.id}").get_data(as_text=True)

@@ -199,3 +199,18 @@ def test_admin_page_saves_a_subscription_and_rotates_its_secret(app, client, aut
         assert client.get("/admin/webhooks/").status_code == 403
     finally:
         app.config.update(WEBHOOK_ALLOWED_HOSTS=(), WEBHOOK_ALLOW_PRIVATE=False)
+
+
+def test_a_delivery_written_before_the_ticket_was_raised_does_not_carry_its_subject(receiver, users, clock):
+    from helpdesk.security.services import raise_to_incident
+
+    subscribe(receiver, users, clock, ["ticket.created", "ticket.updated"])
+    with unit_of_work():
+        ticket = factories.ticket(users["anna"], now=clock.now(), subject="Misstänkt intrång Zebrafink")
+    clock.advance(minutes=1)
+    with unit_of_work():
+        raise_to_incident(ticket, actor=users["ines"], now=clock.now())
+    deliver_webhooks(clock)
+    assert all(b"Zebrafink" not in body for _headers, body in receiver.received)
+    withheld = db.session.scalars(sa.select(WebhookDelivery).where(WebhookDelivery.status == DeliveryStatus.WITHHELD))
+    assert len(withheld.all()) == 1

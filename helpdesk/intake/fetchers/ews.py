@@ -22,7 +22,7 @@ from exchangelib import errors as ews_errors
 from exchangelib.protocol import Protocol
 from exchangelib.services import CreateFolder
 
-from ...netguard import check_mail_host
+from ...netguard import check_mail_host, pinned_mail_host
 from ...notifications import transports
 from . import Found, ProbeError, register, require_offline, secret
 
@@ -53,6 +53,9 @@ def account_for(settings: EwsSettings, *, retry_policy=None) -> Account:
         raise ValueError(f"EWS mailbox {settings.address} has no endpoint setting")
     if not settings.secret:
         raise ValueError(f"EWS mailbox {settings.address}: {settings.secret_name} is not configured")
+    parts = urlsplit(settings.endpoint)
+    if parts.hostname:  # polls and sends are held to the connection test's rule (never link-local/metadata)
+        check_mail_host(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), "EWS")
     require_offline(settings.endpoint)
     if settings.oauth2:
         credentials = OAuth2Credentials(client_id=settings.client_id, client_secret=settings.secret,
@@ -136,7 +139,12 @@ def probe(name: str, address: str, settings: dict, credential, *, timeout: float
     parts = urlsplit(config.endpoint)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ProbeError("settings", "endpoint is not an http(s) URL")
-    check_mail_host(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), "EWS")
+    # requests connects to the address checked here, not to a second DNS answer (rebinding)
+    with pinned_mail_host(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), "EWS"):
+        return _probe(config, parts, address, timeout=timeout)
+
+
+def _probe(config, parts, address: str, *, timeout: float) -> Found:
     account = account_for(config, retry_policy=FailFast())
     protocol = account.protocol
     protocol.TIMEOUT = timeout  # this protocol object only: it leaves the cache below

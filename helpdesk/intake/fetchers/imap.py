@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from imapclient import DELETED, SEEN, IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
 
-from ...netguard import check_mail_host, refuse_remote_in_tests
+from ...netguard import pinned_mail_host, refuse_remote_in_tests
 from ..models import MailChannel
 from ..swallowed import note
 from . import Found, ProbeError, register, secret
@@ -130,13 +130,15 @@ class ImapFetcher:
 
     def _open(self) -> IMAPClient:
         settings = self._settings = parse_settings(self._raw)
-        refuse_remote_in_tests(settings.host, "IMAP")
         credential = self._credential() if callable(self._credential) else self._credential
         if not credential:
             raise ImapSettingsError(f"no secret configured: set HELPDESK_{self._secret_name}")
         context = ssl.create_default_context(cafile=settings.tls_ca_file)
-        self._client = client = IMAPClient(settings.host, port=settings.port, ssl=settings.security == "ssl",
-                                           ssl_context=context, timeout=settings.timeout)
+        # A saved mailbox is held to the connection test's rule, and connects to the address checked.
+        with pinned_mail_host(settings.host, settings.port, "IMAP"):
+            refuse_remote_in_tests(settings.host, "IMAP")
+            self._client = client = IMAPClient(settings.host, port=settings.port, ssl=settings.security == "ssl",
+                                               ssl_context=context, timeout=settings.timeout)
         if settings.security == "starttls":
             client.starttls(context)
         _login(client, settings, credential)
@@ -178,7 +180,11 @@ def _login(client: IMAPClient, settings: ImapSettings, credential: str) -> None:
 def probe(name: str, address: str, raw: dict, credential, *, timeout: float) -> Found:
     """Log in, count the folder's messages and look for the processed folder; selects, fetches and moves nothing."""
     settings = parse_settings(raw)
-    check_mail_host(settings.host, settings.port, "IMAP")
+    with pinned_mail_host(settings.host, settings.port, "IMAP"):  # connect to the address checked, not a new answer
+        return _probe(name, settings, credential, timeout=timeout)
+
+
+def _probe(name: str, settings, credential, *, timeout: float) -> Found:
     refuse_remote_in_tests(settings.host, "IMAP")
     if callable(credential):
         credential = credential()
