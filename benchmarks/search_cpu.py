@@ -1,6 +1,7 @@
 """The queue's search pages on a shared machine: process CPU time, wall time and statements per request.
 
     python -m benchmarks.search_cpu [--size 1m] [--only search,search_all] [--requests 30] [--url URL]
+                                    [--profile 5]
 
 On SQLite the database works inside the measuring process, so the CPU time one request costs
 that process is the page's own cost, whatever else the machine is doing (wall time under load
@@ -28,6 +29,9 @@ def main(argv=None):
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--url", default="", help="another SQLite database than the data set's (a copy, say)")
+    parser.add_argument("--profile", type=int, default=0,
+                        help="instead: run each scenario this many times under cProfile (CPU clock) and print "
+                             "where the time goes")
     args = parser.parse_args(argv)
     url = args.url or datasets.DataSet("sqlite", args.size).url
     app = bench_app(url)
@@ -41,6 +45,8 @@ def main(argv=None):
     event.listen(engine, "before_cursor_execute", lambda *a: statements.__setitem__(0, statements[0] + 1))
     clients = {s.user: None for s in plan}
     clients = {user: login(app, user, PASSWORD) for user in clients}
+    if args.profile:
+        return _profile(plan, clients, args.profile, args.warmup)
     samples = {s.key: {"cpu": [], "wall": [], "statements": []} for s in plan}
     load_before = load_average()
     for n in range(args.warmup + args.requests):
@@ -63,6 +69,33 @@ def main(argv=None):
         got = samples[s.key]
         print(f"| {s.label} (`{s.key}`) | {_mp(got['cpu'])} | {_mp(got['wall'])} | "
               f"{statistics.median(got['statements']):.0f} |")
+
+
+def _profile(plan, clients, runs, warmup):
+    """Per scenario: CPU per request under the profiler, SQLite's execute, template rendering, top functions."""
+    import cProfile
+    import pstats
+
+    for s in plan:
+        for n in range(warmup):
+            clients[s.user].get(s.paths[n % len(s.paths)])
+        profiler = cProfile.Profile(time.process_time)
+        start = time.process_time()
+        profiler.enable()
+        for n in range(runs):
+            clients[s.user].get(s.paths[n % len(s.paths)])
+        profiler.disable()
+        total = (time.process_time() - start) * 1000 / runs
+        found = pstats.Stats(profiler).stats
+        sql = sum(v[2] for k, v in found.items() if k[0] == "~" and "sqlite3.Cursor" in k[2]) * 1000 / runs
+        render = sum(v[3] for k, v in found.items() if k[2] == "render_template" and "flask" in k[0]) * 1000 / runs
+        print(f"\n## {s.label} (`{s.key}`): {total:.1f} ms CPU per request under the profiler "
+              f"(load {load_average():.1f})\n")
+        print(f"- SQLite (own time of sqlite3.Cursor methods): {sql:.1f} ms")
+        print(f"- template rendering (`render_template`, cumulative): {render:.1f} ms")
+        print("\nTop functions by own time (ms per request):\n")
+        for (filename, line, name), v in sorted(found.items(), key=lambda kv: kv[1][2], reverse=True)[:12]:
+            print(f"    {v[2] * 1000 / runs:7.2f}  {name}  ({filename.rsplit('/', 1)[-1]}:{line})")
 
 
 def _mp(values) -> str:

@@ -198,3 +198,41 @@ def test_count_and_hints_stop_the_count_at_the_cap(users, mix, monkeypatch, word
     user = users["erik"]
     flt = QueueFilter(text=WORD, mine_only_groups=queue_choices(user).own_group_ids)
     assert queue_tools.count_and_hints(user, flt)[:2] == queue_tools.capped_count(queue_query(user, flt)) == (1, True)
+
+
+@pytest.mark.parametrize("username", ["erik", "lena", "sara", "ines"])
+def test_with_statistics_a_common_words_matches_are_looked_up_in_the_narrow_index(username, users, mix, session,
+                                                                                  monkeypatch):
+    # Migration 0024 gives the planner statistics (ANALYZE) so that it looks each match up in
+    # ix_ticket_search instead of the wide ticket row; rows, counts and hints, confidential tickets
+    # included, must still be exactly what the permission rule allows.
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("SQLite's planner and temporary match table")
+    monkeypatch.setattr(search, "many_matches", lambda text, **_kw: True)
+    session.execute(sa.text("ANALYZE"))
+    user = users[username]
+    groups = queue_choices(user).own_group_ids
+    tickets = everything()
+    others = replace(QueueFilter(text=WORD, status="all"), mine_only_groups=())
+    probe = queue_query(user, others)
+    if groups:
+        probe = probe.where(Ticket.support_group_id.not_in(groups))
+    compiled = probe.limit(1).compile(session.get_bind(), compile_kwargs={"render_postcompile": True})
+    params = tuple(compiled.params[name] for name in compiled.positiontup)
+    plan = session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + str(compiled), params).all()
+    assert any("ix_ticket_search" in row[-1] for row in plan), plan
+    for text in (WORD, "skärmen"):
+        for status in ("all", Status.CLOSED.value, None):
+            for scope in (groups, ()):
+                flt = QueueFilter(text=text, status=status, mine_only_groups=scope)
+                about = {t.id for t in tickets if text in t.subject.lower()}
+                want = sorted((i for i in expected(user, replace(flt, text=""), tickets) if i in about), reverse=True)
+                assert listed(user, flt) == want, flt
+                total, more_than = queue_tools.capped_count(queue_query(user, flt))
+                assert (total, more_than) == (len(want), False), flt
+                assert queue_tools.count_and_hints(user, flt) == (total, more_than,
+                                                                  queue_tools.also_matching(user, flt)), flt
+        flt = QueueFilter(text=text, status="all", mine_only_groups=groups)
+        visible = [t for t in tickets if can(user, Permission.TICKET_VIEW, t) and text in t.subject.lower()]
+        others_match = bool(groups) and any(t.support_group_id not in groups for t in visible)
+        assert queue_tools.also_matching(user, flt) == ({"groups": True} if others_match else {}), (username, text)
