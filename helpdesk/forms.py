@@ -2,9 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm as _FlaskForm
-from wtforms import IntegerField
-from wtforms.fields import HiddenField, PasswordField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from markupsafe import Markup, escape
+from wtforms import IntegerField, widgets
+from wtforms.fields import HiddenField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import RadioField, SelectChoice
+from wtforms.widgets import core as widgets_core
 
 from .limits import MAX_ID
 from .textnorm import multi_line, single_line
@@ -13,6 +15,67 @@ from .textnorm import multi_line, single_line
 def choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def html_params(**kwargs) -> Markup:
+    """wtforms.widgets.html_params with the same output, without Markup.format.
+
+    WTForms formats every attribute through Markup.format (string.Formatter with escaping), which
+    made most of the CPU time of drawing a form: the agent's ticket page spent more on its form
+    widgets than on its database reads. Keys are escaped as well, as WTForms does.
+    """
+    params = []
+    for key, value in sorted(kwargs.items()):
+        key = widgets_core.clean_key(key)
+        if value is True:
+            params.append(escape(key))
+        elif value is not False:
+            params.append(f'{escape(key)}="{_attribute(value)}"')
+    return Markup(" ".join(params))
+
+
+def _attribute(value) -> Markup:
+    """An attribute value as WTForms writes it (a Markup value may hold a quote: written as &quot;)."""
+    return escape(value).replace(_QUOTE, _ENTITY)
+
+
+_QUOTE, _ENTITY = Markup('"'), Markup("&quot;")
+
+
+# Every widget and label of WTForms looks html_params up here (the Input and Button classes keep
+# their own reference).
+widgets_core.html_params = widgets.html_params = html_params
+widgets_core.Input.html_params = widgets_core.Button.html_params = staticmethod(html_params)
+
+
+class Select(widgets.Select):
+    """WTForms' select with the options drawn in one pass: same HTML, a tenth of the time.
+
+    Falls back to WTForms for what this does not draw itself (several values, option groups,
+    attributes on options, choices that are not a list of SelectChoice).
+    """
+
+    def __call__(self, field, **kwargs):
+        choices = field.choices
+        if self.multiple or type(choices) is not list or not all(
+                type(c) is SelectChoice and not c.render_kw and c.optgroup is None for c in choices):
+            return super().__call__(field, **kwargs)
+        kwargs.setdefault("id", field.id)
+        flags = vars(field.flags)  # the flags set (WTForms: those in dir(flags))
+        for k in self.validation_attrs:
+            if k in flags and k not in kwargs:
+                kwargs[k] = flags[k]
+        coerce, data = field.coerce, field.data
+        html = [f"<select {html_params(name=field.name, **kwargs)}>"]
+        for c in choices:
+            value = str(c.value) if isinstance(c.value, bool) else c.value
+            selected = "selected " if coerce(c.value) == data else ""
+            html.append(f'<option {selected}value="{_attribute(value)}">{escape(c.label or c.value)}</option>')
+        html.append("</select>")
+        return Markup("".join(html))
+
+
+SELECT = Select()
 
 
 class FlaskForm(_FlaskForm):
@@ -31,6 +94,9 @@ class FlaskForm(_FlaskForm):
                 normalise = single_line
             if normalise is not None:
                 options = dict(options, filters=(normalise, *unbound_field.kwargs.get("filters", ())))
+            if (issubclass(field_class, SelectField) and not issubclass(field_class, RadioField)
+                    and "widget" not in unbound_field.kwargs and field_class.widget.__class__ is widgets.Select):
+                options = dict(options, widget=SELECT)
             return super().bind_field(form, unbound_field, options)
 
 

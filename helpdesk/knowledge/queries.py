@@ -72,16 +72,18 @@ def reply_choices(user) -> list[tuple[int, str]]:
     """Articles an agent may insert into a reply, by title (the Swedish one, else the first language's).
 
     Only the titles are read: the ticket page draws this list for every agent, and the
-    articles' bodies are many times the size of their titles.
+    articles' bodies are many times the size of their titles. Unordered: sorted here by title.
     """
     newest = (readable(user).with_only_columns(KnowledgeArticle.id).order_by(KnowledgeArticle.id.desc())
               .limit(300).subquery())
     rows = db.session.execute(
         sa.select(KnowledgeArticleText.article_id, KnowledgeArticleText.language, KnowledgeArticleText.title)
-        .where(KnowledgeArticleText.article_id.in_(sa.select(newest.c.id)))
-        .order_by(KnowledgeArticleText.article_id.desc(), KnowledgeArticleText.language)).all()
+        .where(KnowledgeArticleText.article_id.in_(sa.select(newest.c.id)))).all()
     titles = {}
-    for article_id, language, title in rows:  # as KnowledgeArticle.text("sv")
-        if language == "sv" or article_id not in titles:
-            titles[article_id] = title
-    return sorted(titles.items(), key=lambda p: p[1].lower())
+    for article_id, _language, title in sorted(rows, key=_swedish_first):  # as KnowledgeArticle.text("sv")
+        titles.setdefault(article_id, title)
+    return sorted(titles.items(), key=lambda p: (p[1].lower(), -p[0]))  # the newest first among equal titles
+
+
+def _swedish_first(row):
+    return row[1] != "sv", row[1]
