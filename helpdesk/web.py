@@ -8,7 +8,11 @@ from flask_babel import format_datetime, lazy_gettext as _l, to_user_timezone
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
 from .auth.permissions import Permission, can
+from .database import built_once
 from . import reference
 from .auth.routes import public
 from .extensions import db, login_manager
@@ -37,6 +41,13 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
+@built_once
+def _user_query(user_model):
+    """The signed-in user with the roles, in one round trip: every request asks for them."""
+    return sa.select(user_model).where(user_model.id == sa.bindparam("user_id")).options(
+        joinedload(user_model.role_rows))
+
+
 def init_app(app):
     """Register headers, error pages, the user loader and template helpers."""
     from .proxy import TrustedProxies, networks
@@ -55,10 +66,7 @@ def init_app(app):
 
         from .auth.sessions import still_valid
 
-        from sqlalchemy.orm import joinedload
-
-        # The roles in the same round trip: every request asks for them.
-        user = db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
+        user = db.session.scalars(_user_query(User), {"user_id": int(user_id)}).unique().one_or_none()
         if user is None or not user.is_active or user.is_contact or not still_valid(user):
             return None
         return user

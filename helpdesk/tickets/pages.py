@@ -11,6 +11,7 @@ from flask_login import current_user
 from ..auth.models import User
 from ..auth.permissions import Permission, reach_of, ticket_permissions
 from ..catalogue.models import System
+from ..database import built_once
 from ..extensions import db
 from ..forms import choices
 from ..org.models import Department, GroupMember, SupportGroup
@@ -30,17 +31,24 @@ def page_size() -> int:
 
 def group_choices():
     """(id, name) of the active groups, by name (read once per request)."""
-    return list(cached("group_choices", lambda: [tuple(r) for r in db.session.execute(
-        sa.select(SupportGroup.id, SupportGroup.name).where(SupportGroup.is_active).order_by(SupportGroup.name))]))
+    return list(cached("group_choices", lambda: [tuple(r) for r in db.session.execute(_groups_query())]))
+
+
+@built_once
+def _groups_query():
+    return sa.select(SupportGroup.id, SupportGroup.name).where(SupportGroup.is_active).order_by(SupportGroup.name)
 
 
 def memberships():
     """(user id, name, group id, group name) of every active member of an active group, by name (once per request)."""
-    return cached("memberships", lambda: db.session.execute(
-        sa.select(User.id, User.full_name, GroupMember.group_id, SupportGroup.name)
-        .join(GroupMember, GroupMember.user_id == User.id).join(SupportGroup, SupportGroup.id == GroupMember.group_id)
-        .where(User.is_active).order_by(User.full_name, User.id, SupportGroup.name)
-    ).all())
+    return cached("memberships", lambda: db.session.execute(_memberships_query()).all())
+
+
+@built_once
+def _memberships_query():
+    return (sa.select(User.id, User.full_name, GroupMember.group_id, SupportGroup.name)
+            .join(GroupMember, GroupMember.user_id == User.id).join(SupportGroup, SupportGroup.id == GroupMember.group_id)
+            .where(User.is_active).order_by(User.full_name, User.id, SupportGroup.name))
 
 
 def member_choices(group_id):
@@ -50,9 +58,13 @@ def member_choices(group_id):
 def catalogue_choices():
     """What catalogue.queries.system_choices() gives without a search text (every active system by name,
     after "don't know"), read once per request: the update form and the system form both show it."""
-    systems = cached("active_systems", lambda: [tuple(r) for r in db.session.execute(
-        sa.select(System.id, System.name).where(System.is_active).order_by(System.name))])
+    systems = cached("active_systems", lambda: [tuple(r) for r in db.session.execute(_systems_query())])
     return [(0, _("Vet inte / annat"))] + list(systems)
+
+
+@built_once
+def _systems_query():
+    return sa.select(System.id, System.name).where(System.is_active).order_by(System.name)
 
 
 def status_choices(ticket):
@@ -108,11 +120,7 @@ def render_ticket(ticket, **given):
     if Permission.TICKET_CONFIRM in perms:
         forms["confirm_form"] = given.get("confirm_form") or ConfirmForm()
         forms["reopen_form"] = given.get("reopen_form") or ReopenForm()
-    links = db.session.scalars(
-        sa.select(Ticket).where(Ticket.id.in_(
-            sa.union(sa.select(TicketLink.other_id).where(TicketLink.ticket_id == ticket.id),
-                     sa.select(TicketLink.ticket_id).where(TicketLink.other_id == ticket.id))))
-    ).all() if staff else []
+    links = db.session.scalars(_links_query(), {"ticket_id": ticket.id}).all() if staff else []
     incident = legal = None
     if staff and ticket.type == "security_incident":
         from ..clock import utcnow
@@ -129,6 +137,14 @@ def render_ticket(ticket, **given):
         names=event_names(events) if staff else {}, links=links, sla=sla_view(ticket, events) if staff else None,
         **forms,
     )
+
+
+@built_once
+def _links_query():
+    ticket_id = sa.bindparam("ticket_id")
+    return sa.select(Ticket).where(Ticket.id.in_(
+        sa.union(sa.select(TicketLink.other_id).where(TicketLink.ticket_id == ticket_id),
+                 sa.select(TicketLink.ticket_id).where(TicketLink.other_id == ticket_id))))
 
 
 def due_view(ticket):

@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from ..auth.models import User
 from ..auth.permissions import reach_of
+from ..database import built_once
 from ..extensions import db
 from .models import OPEN_STATUSES, PUBLIC_KINDS, Message, Ticket, TicketEvent, TicketParticipant
 
@@ -150,30 +151,39 @@ def my_tickets(user, *, open_only: bool, limit: int = 50):
 
 def load_ticket(number: int):
     """A ticket with what its page shows, or None."""
-    return db.session.scalar(
-        sa.select(Ticket).where(Ticket.id == number).options(
-            people(Ticket.requester), people(Ticket.assignee),
-            joinedload(Ticket.support_group), joinedload(Ticket.system),
-            joinedload(Ticket.participants),  # in the same round trip: the ticket page makes many
-        )
+    return db.session.scalar(_ticket_query(), {"number": number})
+
+
+@built_once
+def _ticket_query():
+    return sa.select(Ticket).where(Ticket.id == sa.bindparam("number")).options(
+        people(Ticket.requester), people(Ticket.assignee),
+        joinedload(Ticket.support_group), joinedload(Ticket.system),
+        joinedload(Ticket.participants),  # in the same round trip: the ticket page makes many
     )
 
 
 def conversation(ticket, *, internal: bool):
     """The ticket's messages in order, internal notes only for staff."""
+    return db.session.scalars(_conversation_query(internal), {"ticket_id": ticket.id}).unique().all()
+
+
+@built_once
+def _conversation_query(internal: bool):
     query = (
-        sa.select(Message).where(Message.ticket_id == ticket.id)
+        sa.select(Message).where(Message.ticket_id == sa.bindparam("ticket_id"))
         .options(people(Message.author), joinedload(Message.attachments))
         .order_by(Message.id)
     )
-    if not internal:
-        query = query.where(Message.kind.in_(PUBLIC_KINDS))
-    return db.session.scalars(query).unique().all()
+    return query if internal else query.where(Message.kind.in_(PUBLIC_KINDS))
 
 
 def history(ticket):
     """All events of a ticket, oldest first."""
-    return db.session.scalars(
-        sa.select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)
-        .options(people(TicketEvent.actor)).order_by(TicketEvent.id)
-    ).all()
+    return db.session.scalars(_history_query(), {"ticket_id": ticket.id}).all()
+
+
+@built_once
+def _history_query():
+    return (sa.select(TicketEvent).where(TicketEvent.ticket_id == sa.bindparam("ticket_id"))
+            .options(people(TicketEvent.actor)).order_by(TicketEvent.id))
