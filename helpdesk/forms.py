@@ -1,15 +1,21 @@
 """Helpers shared by every domain's forms, and the form base class every form derives from."""
 
+from babel import support
+from flask import current_app, has_request_context
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm as _FlaskForm
 from markupsafe import Markup, escape
 from wtforms import IntegerField, widgets
 from wtforms.fields import HiddenField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import RadioField, SelectChoice
+from wtforms.i18n import messages_path
 from wtforms.widgets import core as widgets_core
 
 from .limits import MAX_ID
 from .textnorm import multi_line, single_line
+
+_WTFORMS_TRANSLATIONS: dict = {}  # language -> WTForms' catalogue
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -85,6 +91,17 @@ class FlaskForm(_FlaskForm):
     checks it)."""
 
     class Meta(_FlaskForm.Meta):
+        def get_translations(self, form):
+            """WTForms' own messages in the request's language, read once per process per language
+            (Flask-WTF reads the catalogue from disk again in every request that builds a form)."""
+            if not current_app.config.get("WTF_I18N_ENABLED", True) or not has_request_context():
+                return super().get_translations(form)
+            locale = get_locale()
+            key = str(locale)
+            if key not in _WTFORMS_TRANSLATIONS:
+                _WTFORMS_TRANSLATIONS[key] = support.Translations.load(messages_path(), [locale], domain="wtforms")
+            return _WTFORMS_TRANSLATIONS[key]
+
         def bind_field(self, form, unbound_field, options):
             field_class = unbound_field.field_class
             normalise = None

@@ -4,7 +4,7 @@ import json
 from datetime import datetime
 
 from flask import current_app, g, has_request_context, render_template, request, session
-from flask_babel import format_datetime, lazy_gettext as _l, to_user_timezone
+from flask_babel import format_datetime, get_translations, lazy_gettext as _l, to_user_timezone
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -48,6 +48,27 @@ def _user_query(user_model):
         joinedload(user_model.role_rows))
 
 
+def translations():
+    """flask_babel.get_translations(), remembered while the request's locale and domain stay the same.
+
+    Templates translate a hundred strings a page; flask-babel looks the locale, the domain and
+    its catalogue up again for each (five context lookups and a locale formatted to a string).
+    force_locale sets a new locale object, so text drawn inside it is still in its language.
+    """
+    babel_ctx = g.get("_flask_babel") if g else None
+    if babel_ctx is not None:
+        memo = getattr(babel_ctx, "helpdesk_translations", None)
+        if (memo is not None and memo[0] is not None and memo[0] is getattr(babel_ctx, "babel_locale", None)
+                and memo[1] is getattr(babel_ctx, "babel_domain", None)):
+            return memo[2]
+    found = get_translations()
+    babel_ctx = g.get("_flask_babel") if g else None
+    if babel_ctx is not None:
+        babel_ctx.helpdesk_translations = (getattr(babel_ctx, "babel_locale", None),
+                                           getattr(babel_ctx, "babel_domain", None), found)
+    return found
+
+
 def init_app(app):
     """Register headers, error pages, the user loader and template helpers."""
     from .proxy import TrustedProxies, networks
@@ -55,6 +76,13 @@ def init_app(app):
     networks(tuple(app.config["TRUSTED_PROXIES"]) if not isinstance(app.config["TRUSTED_PROXIES"], str)
              else app.config["TRUSTED_PROXIES"])  # a bad entry stops the start with a clear message
     app.wsgi_app = TrustedProxies(app.wsgi_app, app.config)
+    app.jinja_env.install_gettext_callables(  # as flask-babel installs them, through translations()
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Logga in för att fortsätta.")
     login_manager.login_message_category = "info"

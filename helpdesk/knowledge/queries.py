@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from ..auth.permissions import Permission, can
+from ..database import built_once
 from ..extensions import db
 from . import search
 from .models import ArticleStatus, Audience, KnowledgeArticle, KnowledgeArticleSystem, KnowledgeArticleText
@@ -74,15 +75,22 @@ def reply_choices(user) -> list[tuple[int, str]]:
     Only the titles are read: the ticket page draws this list for every agent, and the
     articles' bodies are many times the size of their titles. Unordered: sorted here by title.
     """
-    newest = (readable(user).with_only_columns(KnowledgeArticle.id).order_by(KnowledgeArticle.id.desc())
-              .limit(300).subquery())
-    rows = db.session.execute(
-        sa.select(KnowledgeArticleText.article_id, KnowledgeArticleText.language, KnowledgeArticleText.title)
-        .where(KnowledgeArticleText.article_id.in_(sa.select(newest.c.id)))).all()
+    rows = db.session.execute(_reply_titles_query(can(user, Permission.KB_AGENT_VIEW))).all()
     titles = {}
     for article_id, _language, title in sorted(rows, key=_swedish_first):  # as KnowledgeArticle.text("sv")
         titles.setdefault(article_id, title)
     return sorted(titles.items(), key=lambda p: (p[1].lower(), -p[0]))  # the newest first among equal titles
+
+
+@built_once
+def _reply_titles_query(agents: bool):
+    """The titles of the newest 300 articles the reader may see (agents: the agents' articles too)."""
+    query = sa.select(KnowledgeArticle.id).where(KnowledgeArticle.status == ArticleStatus.PUBLISHED)
+    if not agents:
+        query = query.where(KnowledgeArticle.audience == Audience.EMPLOYEES)
+    newest = query.order_by(KnowledgeArticle.id.desc()).limit(300).subquery()
+    return (sa.select(KnowledgeArticleText.article_id, KnowledgeArticleText.language, KnowledgeArticleText.title)
+            .where(KnowledgeArticleText.article_id.in_(sa.select(newest.c.id))))
 
 
 def _swedish_first(row):

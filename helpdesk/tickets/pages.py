@@ -169,7 +169,10 @@ def next_in_queue(ticket):
     from .queries import visible_tickets
 
     own = tuple(sorted(reach_of(current_user).group_ids))
+    # "due_at >= " besides the OR: an index range to start from. Without it SQLite walked the
+    # group's whole open queue from its start (27,000 tickets a group at 1M: up to 14 ms).
     query = sa.select(Ticket.id).where(visible_tickets(current_user), Ticket.is_open, Ticket.id != ticket.id,
+                                       Ticket.due_at >= ticket.due_at,
                                        sa.or_(Ticket.due_at > ticket.due_at,
                                               sa.and_(Ticket.due_at == ticket.due_at, Ticket.id > ticket.id)))
     if own:
