@@ -34,7 +34,7 @@ def effort_helpers():
 
 def panel(ticket) -> dict:
     """The ticket's time entries and the quick entry form."""
-    entries = db.session.scalars(_entries_query(), {"ticket_id": ticket.id}).all()
+    entries = db.session.scalars(_entries_query(), {"ticket_id": ticket.id}).all() if pages.extras(ticket.id).time_entries else []
     return {"entries": entries, "total": sum(e.minutes for e in entries),
             "form": g.get("effort_form") or TimeForm(formdata=None, prefix="time")}
 

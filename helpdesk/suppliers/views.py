@@ -36,7 +36,7 @@ def supplier_helpers():
 
 def panel(ticket) -> dict:
     """The ticket's escalations with their clocks, and the forms to escalate and follow up."""
-    escalations = queries.escalations_of(ticket.id)
+    escalations = queries.escalations_of(ticket.id) if pages.extras(ticket.id).escalations else []
     given = g.get("supplier_forms", {})
     escalate_form = given.get("escalate") or EscalateForm(formdata=None, prefix="supplier")
     escalate_form.contract_id.choices = choices(queries.contract_choices(ticket.system_id))
@@ -59,6 +59,8 @@ def supplier_of(message) -> Supplier | None:
     from ..tickets.models import Message
 
     def read():
+        if not pages.extras(message.ticket_id).escalations:  # no escalation, no messages to or from suppliers
+            return {}
         return dict(db.session.execute(_suppliers_by_message_query(Message), {"ticket_id": message.ticket_id}).all())
 
     return cached(("suppliers_by_message", message.ticket_id), read).get(message.id)

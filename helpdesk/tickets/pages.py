@@ -120,7 +120,7 @@ def render_ticket(ticket, **given):
     if Permission.TICKET_CONFIRM in perms:
         forms["confirm_form"] = given.get("confirm_form") or ConfirmForm()
         forms["reopen_form"] = given.get("reopen_form") or ReopenForm()
-    links = db.session.scalars(_links_query(), {"ticket_id": ticket.id}).all() if staff else []
+    links = db.session.scalars(_links_query(), {"ticket_id": ticket.id}).all() if staff and extras(ticket.id).links else []
     incident = legal = None
     if staff and ticket.type == "security_incident":
         from ..clock import utcnow
@@ -136,6 +136,46 @@ def render_ticket(ticket, **given):
         due=due_view(ticket) if staff else None,
         names=event_names(events) if staff else {}, links=links, sla=sla_view(ticket, events) if staff else None,
         **forms,
+    )
+
+
+@dataclass(frozen=True)
+class Extras:
+    """Which of the rarer things the agent's ticket page shows a ticket has."""
+
+    legal_hold: bool  # a standing legal hold
+    major: bool  # the ticket is a major incident
+    under_major: bool  # the ticket lies under one
+    links: bool
+    escalations: bool  # to suppliers (and so messages to or from them)
+    time_entries: bool
+
+
+def extras(ticket_id) -> Extras:
+    """What the ticket has of the rarer things its page shows, in one round trip (once per request).
+
+    Most tickets have none of them: the panels ask this before reading their rows, so the page
+    makes one query here instead of one per panel.
+    """
+    return cached(("ticket_extras", ticket_id), lambda: Extras(
+        *(bool(v) for v in db.session.execute(_extras_query(), {"ticket_id": ticket_id}).one())))
+
+
+@built_once
+def _extras_query():
+    from ..effort.models import TimeEntry
+    from ..outages.models import MajorIncident, MajorIncidentTicket
+    from ..retention.models import LegalHold
+    from ..suppliers.models import SupplierEscalation
+
+    ticket_id = sa.bindparam("ticket_id")
+    return sa.select(
+        sa.exists().where(LegalHold.ticket_id == ticket_id, LegalHold.lifted_at.is_(None)),
+        sa.exists().where(MajorIncident.ticket_id == ticket_id),
+        sa.exists().where(MajorIncidentTicket.ticket_id == ticket_id),
+        sa.or_(sa.exists().where(TicketLink.ticket_id == ticket_id), sa.exists().where(TicketLink.other_id == ticket_id)),
+        sa.exists().where(SupplierEscalation.ticket_id == ticket_id),
+        sa.exists().where(TimeEntry.ticket_id == ticket_id),
     )
 
 
