@@ -2,7 +2,7 @@
 
 from babel import support
 from flask import current_app, has_request_context
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm as _FlaskForm
 from markupsafe import Markup, escape
@@ -125,3 +125,38 @@ class BoundedIntegerField(IntegerField):
         if self.data is not None and abs(self.data) > MAX_ID:
             self.data = None
             raise ValueError(_l("Talet är för stort."))
+
+
+def field_html(f, hint=None, class_="") -> Markup:
+    """One form field with its label, hint and errors tied to it for screen readers.
+
+    The field macro of templates/_forms.html, in Python: the same HTML without a Jinja macro
+    call per field (the agent's ticket page draws a dozen fields).
+    """
+    errors = f.errors
+    hint = hint or f.description
+    described, attrs = [], {}
+    if hint:
+        described.append(f"{f.id}-hint")
+    if errors:
+        described.append(f"{f.id}-error")
+        attrs["aria-invalid"] = "true"
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    html = [f'<div class="field {escape(class_)}{" has-error" if errors else ""}">', f.label()]
+    if hint:
+        html.append(f'<p class="hint" id="{escape(f.id)}-hint">{escape(hint)}</p>')
+    if errors:
+        html.append(f'<p class="error" id="{escape(f.id)}-error"><span class="visually-hidden">'
+                    f'{escape(gettext("Fel:"))}</span> {Markup(" ").join(errors)}</p>')
+    if f.type in ("MultipleFileField", "FileField"):
+        # Our own "Välj filer" label: the browser's file button would speak the browser's language.
+        choose = gettext("Välj filer") if f.type == "MultipleFileField" else gettext("Välj fil")
+        none = escape(gettext("Ingen fil vald"))
+        html.append(f'<div class="file-picker">{f(**attrs)}<label for="{escape(f.id)}" class="file-button" '
+                    f'aria-hidden="true">{escape(choose)}</label><span class="file-names" aria-live="polite" '
+                    f'data-empty="{none}">{none}</span></div>')
+    else:
+        html.append(f(**attrs))
+    html.append("</div>")
+    return Markup("".join(str(part) for part in html))

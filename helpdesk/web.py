@@ -76,6 +76,9 @@ def init_app(app):
     networks(tuple(app.config["TRUSTED_PROXIES"]) if not isinstance(app.config["TRUSTED_PROXIES"], str)
              else app.config["TRUSTED_PROXIES"])  # a bad entry stops the start with a clear message
     app.wsgi_app = TrustedProxies(app.wsgi_app, app.config)
+    from .forms import field_html
+
+    app.jinja_env.globals["field_html"] = field_html  # templates/_forms.html exports it as field()
     app.jinja_env.install_gettext_callables(  # as flask-babel installs them, through translations()
         gettext=lambda s: translations().ugettext(s),
         ngettext=lambda s, p, n: translations().ungettext(s, p, n),
