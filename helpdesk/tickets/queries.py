@@ -19,23 +19,47 @@ def people(relationship):
 
 def visible_tickets(user):
     """A WHERE clause selecting exactly the tickets `can(user, TICKET_VIEW, t)` allows."""
+    values = visibility_values(user)
+    return _visibility(visibility_shape(values), values["user_id"], values["visible_groups"],
+                       values["visible_systems"])
+
+
+def visibility_values(user) -> dict:
+    """What visible_tickets(user) depends on, as bind parameter values (see visible_tickets_clause)."""
     reach = reach_of(user)
-    if reach.is_security:
+    return {"security": reach.is_security, "all_open": reach.sees_all_open_cases, "user_id": user.id,
+            "visible_groups": sorted(reach.group_ids | reach.area_group_ids),
+            "visible_systems": sorted(reach.admin_system_ids | reach.owned_system_ids | reach.area_system_ids)}
+
+
+def visibility_shape(values) -> tuple:
+    """The form of the clause for these values: statements built once are built once per form."""
+    return (values["security"], values["all_open"], bool(values["visible_groups"]), bool(values["visible_systems"]))
+
+
+def visible_tickets_clause(shape):
+    """visible_tickets with bind parameters (user_id, visible_groups, visible_systems) for a statement
+    built once: pass visibility_values(user) when running it."""
+    return _visibility(shape, sa.bindparam("user_id"), sa.bindparam("visible_groups", expanding=True),
+                       sa.bindparam("visible_systems", expanding=True))
+
+
+def _visibility(shape, user_id, groups, systems):
+    security, all_open, has_groups, has_systems = shape
+    if security:
         return sa.true()
     own = [
-        Ticket.requester_id == user.id,
-        Ticket.assignee_id == user.id,
-        Ticket.id.in_(sa.select(TicketParticipant.ticket_id).where(TicketParticipant.user_id == user.id)),
+        Ticket.requester_id == user_id,
+        Ticket.assignee_id == user_id,
+        Ticket.id.in_(sa.select(TicketParticipant.ticket_id).where(TicketParticipant.user_id == user_id)),
     ]
-    if reach.sees_all_open_cases:
+    if all_open:
         return sa.or_(~Ticket.is_confidential, *own)
     duty = []
-    groups = reach.group_ids | reach.area_group_ids
-    systems = reach.admin_system_ids | reach.owned_system_ids | reach.area_system_ids
-    if groups:
-        duty.append(Ticket.support_group_id.in_(sorted(groups)))
-    if systems:
-        duty.append(Ticket.system_id.in_(sorted(systems)))
+    if has_groups:
+        duty.append(Ticket.support_group_id.in_(groups))
+    if has_systems:
+        duty.append(Ticket.system_id.in_(systems))
     if duty:
         own.append(sa.and_(~Ticket.is_confidential, sa.or_(*duty)))
     return sa.or_(*own)
