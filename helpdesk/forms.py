@@ -15,7 +15,36 @@ from wtforms.widgets import core as widgets_core
 from .limits import MAX_ID
 from .textnorm import multi_line, single_line
 
-_WTFORMS_TRANSLATIONS: dict = {}  # language -> WTForms' catalogue
+
+
+class WTFormsTranslations:
+    """flask_wtf.i18n.translations with the catalogues kept per language for the process. As there,
+    the language is looked up when a message is translated, not when a form is built."""
+
+    def __init__(self):
+        self.catalogues = {}
+
+    def _catalogue(self):
+        if not has_request_context() or "babel" not in current_app.extensions:
+            return None
+        locale = get_locale()
+        key = str(locale)
+        if key not in self.catalogues:
+            self.catalogues[key] = support.Translations.load(messages_path(), [locale], domain="wtforms")
+        return self.catalogues[key]
+
+    def gettext(self, string):
+        catalogue = self._catalogue()
+        return string if catalogue is None else catalogue.ugettext(string)
+
+    def ngettext(self, singular, plural, n):
+        catalogue = self._catalogue()
+        if catalogue is None:
+            return singular if n == 1 else plural
+        return catalogue.ungettext(singular, plural, n)
+
+
+WTFORMS_TRANSLATIONS = WTFormsTranslations()
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -94,13 +123,9 @@ class FlaskForm(_FlaskForm):
         def get_translations(self, form):
             """WTForms' own messages in the request's language, read once per process per language
             (Flask-WTF reads the catalogue from disk again in every request that builds a form)."""
-            if not current_app.config.get("WTF_I18N_ENABLED", True) or not has_request_context():
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
                 return super().get_translations(form)
-            locale = get_locale()
-            key = str(locale)
-            if key not in _WTFORMS_TRANSLATIONS:
-                _WTFORMS_TRANSLATIONS[key] = support.Translations.load(messages_path(), [locale], domain="wtforms")
-            return _WTFORMS_TRANSLATIONS[key]
+            return WTFORMS_TRANSLATIONS
 
         def bind_field(self, form, unbound_field, options):
             field_class = unbound_field.field_class

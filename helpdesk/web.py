@@ -4,7 +4,7 @@ import json
 from datetime import datetime
 
 from flask import current_app, g, has_request_context, render_template, request, session
-from flask_babel import format_datetime, get_translations, lazy_gettext as _l, to_user_timezone
+from flask_babel import Domain, format_datetime, get_translations, lazy_gettext as _l, to_user_timezone
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -48,6 +48,25 @@ def _user_query(user_model):
         joinedload(user_model.role_rows))
 
 
+class RememberingDomain(Domain):
+    """flask-babel's message domain, with the request's catalogue remembered while its locale stays
+    the same: labels and form texts are lazy strings, each looked up through five context lookups
+    and a locale formatted to a string (seventy a ticket page). force_locale and refresh() put a
+    new locale object in place, so text drawn inside them is still in their language."""
+
+    def get_translations(self):
+        babel_ctx = g.get("_flask_babel") if g else None
+        memo = getattr(babel_ctx, "helpdesk_domain_translations", None)
+        if (memo is not None and memo[0] is not None and memo[0] is getattr(babel_ctx, "babel_locale", None)
+                and memo[1] is self):
+            return memo[2]
+        found = super().get_translations()
+        babel_ctx = g.get("_flask_babel") if g else None
+        if babel_ctx is not None:
+            babel_ctx.helpdesk_domain_translations = (getattr(babel_ctx, "babel_locale", None), self, found)
+        return found
+
+
 def translations():
     """flask_babel.get_translations(), remembered while the request's locale and domain stay the same.
 
@@ -76,7 +95,10 @@ def init_app(app):
     networks(tuple(app.config["TRUSTED_PROXIES"]) if not isinstance(app.config["TRUSTED_PROXIES"], str)
              else app.config["TRUSTED_PROXIES"])  # a bad entry stops the start with a clear message
     app.wsgi_app = TrustedProxies(app.wsgi_app, app.config)
+    from .extensions import babel
     from .forms import field_html
+
+    babel.domain_instance = RememberingDomain(domain=app.extensions["babel"].default_domain)  # for flask-babel's own
 
     app.jinja_env.globals["field_html"] = field_html  # templates/_forms.html exports it as field()
     app.jinja_env.install_gettext_callables(  # as flask-babel installs them, through translations()
