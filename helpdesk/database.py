@@ -1,5 +1,6 @@
 """Transactions, column types and per-dialect set-up."""
 
+import functools
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -161,3 +162,14 @@ def _forget_cache_on_change(session, flush_context):
 @event.listens_for(Session, "after_bulk_delete")
 def _forget_cache_on_bulk(update_context):
     update_context.session.info.pop(_CACHE_KEY, None)
+
+
+def built_once(build):
+    """Build a statement on first use and keep it; the values go in as bind parameters.
+
+    SQLAlchemy computes a statement's cache key once per statement object: a statement built
+    anew for every call (select, where, options) costs 100-150 µs before it runs, more than
+    running a small query on an indexed column. The ticket page runs twenty of them. build(*args)
+    must depend on its (hashable) arguments only, never on a request's values.
+    """
+    return functools.cache(build)

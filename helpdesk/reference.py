@@ -9,9 +9,11 @@ that commits ends the scope's validity, so the cache is also dropped after every
 a request that changes a group and then draws a page sees the change.
 """
 
+import functools
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+import sqlalchemy as sa
 from flask import g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -66,6 +68,20 @@ def row(model, key):
     so a row nobody keeps is read again on the next get."""
     if key is None:
         return None
+    return cached((model.__name__, key), lambda: _get(model, key))
+
+
+def _get(model, key):
+    """db.session.get(model, key), through a statement built once when the row must be read:
+    Session.get builds its SELECT and that statement's cache key anew on every miss."""
     from .extensions import db
 
-    return cached((model.__name__, key), lambda: db.session.get(model, key))
+    if model.__mapper__.identity_key_from_primary_key([key]) in db.session.identity_map:
+        return db.session.get(model, key)
+    return db.session.scalars(_by_key(model), {"key": key}).first()
+
+
+@functools.cache
+def _by_key(model):
+    (column,) = model.__mapper__.primary_key
+    return sa.select(model).where(column == sa.bindparam("key"))

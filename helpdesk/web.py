@@ -4,11 +4,15 @@ import json
 from datetime import datetime
 
 from flask import current_app, g, has_request_context, render_template, request, session
-from flask_babel import format_datetime, lazy_gettext as _l, to_user_timezone
+from flask_babel import Domain, format_datetime, get_translations, lazy_gettext as _l, to_user_timezone
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
 from .auth.permissions import Permission, can
+from .database import built_once
 from . import reference
 from .auth.routes import public
 from .extensions import db, login_manager
@@ -37,6 +41,53 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
+@built_once
+def _user_query(user_model):
+    """The signed-in user with the roles, in one round trip: every request asks for them."""
+    return sa.select(user_model).where(user_model.id == sa.bindparam("user_id")).options(
+        joinedload(user_model.role_rows))
+
+
+class RememberingDomain(Domain):
+    """flask-babel's message domain, with the request's catalogue remembered while its locale stays
+    the same: labels and form texts are lazy strings, each looked up through five context lookups
+    and a locale formatted to a string (seventy a ticket page). force_locale and refresh() put a
+    new locale object in place, so text drawn inside them is still in their language."""
+
+    def get_translations(self):
+        babel_ctx = g.get("_flask_babel") if g else None
+        memo = getattr(babel_ctx, "helpdesk_domain_translations", None)
+        if (memo is not None and memo[0] is not None and memo[0] is getattr(babel_ctx, "babel_locale", None)
+                and memo[1] is self):
+            return memo[2]
+        found = super().get_translations()
+        babel_ctx = g.get("_flask_babel") if g else None
+        if babel_ctx is not None:
+            babel_ctx.helpdesk_domain_translations = (getattr(babel_ctx, "babel_locale", None), self, found)
+        return found
+
+
+def translations():
+    """flask_babel.get_translations(), remembered while the request's locale and domain stay the same.
+
+    Templates translate a hundred strings a page; flask-babel looks the locale, the domain and
+    its catalogue up again for each (five context lookups and a locale formatted to a string).
+    force_locale sets a new locale object, so text drawn inside it is still in its language.
+    """
+    babel_ctx = g.get("_flask_babel") if g else None
+    if babel_ctx is not None:
+        memo = getattr(babel_ctx, "helpdesk_translations", None)
+        if (memo is not None and memo[0] is not None and memo[0] is getattr(babel_ctx, "babel_locale", None)
+                and memo[1] is getattr(babel_ctx, "babel_domain", None)):
+            return memo[2]
+    found = get_translations()
+    babel_ctx = g.get("_flask_babel") if g else None
+    if babel_ctx is not None:
+        babel_ctx.helpdesk_translations = (getattr(babel_ctx, "babel_locale", None),
+                                           getattr(babel_ctx, "babel_domain", None), found)
+    return found
+
+
 def init_app(app):
     """Register headers, error pages, the user loader and template helpers."""
     from .proxy import TrustedProxies, networks
@@ -44,6 +95,19 @@ def init_app(app):
     networks(tuple(app.config["TRUSTED_PROXIES"]) if not isinstance(app.config["TRUSTED_PROXIES"], str)
              else app.config["TRUSTED_PROXIES"])  # a bad entry stops the start with a clear message
     app.wsgi_app = TrustedProxies(app.wsgi_app, app.config)
+    from .extensions import babel
+    from .forms import field_html
+
+    babel.domain_instance = RememberingDomain(domain=app.extensions["babel"].default_domain)  # for flask-babel's own
+
+    app.jinja_env.globals["field_html"] = field_html  # templates/_forms.html exports it as field()
+    app.jinja_env.install_gettext_callables(  # as flask-babel installs them, through translations()
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Logga in för att fortsätta.")
     login_manager.login_message_category = "info"
@@ -55,10 +119,7 @@ def init_app(app):
 
         from .auth.sessions import still_valid
 
-        from sqlalchemy.orm import joinedload
-
-        # The roles in the same round trip: every request asks for them.
-        user = db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
+        user = db.session.scalars(_user_query(User), {"user_id": int(user_id)}).unique().one_or_none()
         if user is None or not user.is_active or user.is_contact or not still_valid(user):
             return None
         return user

@@ -6,6 +6,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from flask import g, has_app_context
 
+from ..database import built_once
 from ..extensions import db
 from .models import Role
 
@@ -88,27 +89,12 @@ def reach_of(user) -> Reach:
     cache = g.setdefault("_reach", {}) if has_app_context() else {}
     if user.id in cache:
         return cache[user.id]
-    from ..catalogue.models import System
-    from ..org.models import GroupMember, SupportGroup
-
     roles = frozenset(user.roles)
-    # One round trip for every kind of duty (each page asks for this first).
-    parts = [
-        sa.select(sa.literal("group"), GroupMember.group_id, SupportGroup.is_service_desk)
-        .join(SupportGroup).where(GroupMember.user_id == user.id, SupportGroup.is_active),
-        sa.select(sa.literal("admin"), System.id, sa.false())
-        .where(sa.or_(System.admin_id == user.id, System.deputy_id == user.id)),
-        sa.select(sa.literal("owner"), System.id, sa.false()).where(System.owner_id == user.id),
-    ]
-    if Role.MANAGER in roles and user.department_id:
-        parts += [
-            sa.select(sa.literal("area_group"), SupportGroup.id, sa.false())
-            .where(SupportGroup.department_id == user.department_id),
-            sa.select(sa.literal("area_system"), System.id, sa.false()).where(System.department_id == user.department_id),
-        ]
+    area = Role.MANAGER in roles and bool(user.department_id)
     found: dict[str, set] = {"group": set(), "admin": set(), "owner": set(), "area_group": set(), "area_system": set()}
     service_desk = False
-    for kind, object_id, is_desk in db.session.execute(sa.union_all(*parts)):
+    for kind, object_id, is_desk in db.session.execute(
+            _duties_query(area), {"user_id": user.id, "department_id": user.department_id}):
         found[kind].add(object_id)
         service_desk = service_desk or (kind == "group" and bool(is_desk))
     group_ids = frozenset(found["group"]) if Role.AGENT in roles else frozenset()
@@ -127,6 +113,30 @@ def parties_of(ticket) -> tuple[str, ...]:
     Someone who followed a ticket (cc) before it was raised to a security incident has no need to
     know; the SQL twin is helpdesk.tickets.queries.visible_tickets."""
     return ("worker",) if ticket.is_confidential else ("cc", "worker")
+
+
+@built_once
+def _duties_query(area: bool):
+    """One round trip for every kind of duty (each page asks for this first); area: a manager's too."""
+    from ..catalogue.models import System
+    from ..org.models import GroupMember, SupportGroup
+
+    user_id = sa.bindparam("user_id")
+    parts = [
+        sa.select(sa.literal("group"), GroupMember.group_id, SupportGroup.is_service_desk)
+        .join(SupportGroup).where(GroupMember.user_id == user_id, SupportGroup.is_active),
+        sa.select(sa.literal("admin"), System.id, sa.false())
+        .where(sa.or_(System.admin_id == user_id, System.deputy_id == user_id)),
+        sa.select(sa.literal("owner"), System.id, sa.false()).where(System.owner_id == user_id),
+    ]
+    if area:
+        department_id = sa.bindparam("department_id")
+        parts += [
+            sa.select(sa.literal("area_group"), SupportGroup.id, sa.false())
+            .where(SupportGroup.department_id == department_id),
+            sa.select(sa.literal("area_system"), System.id, sa.false()).where(System.department_id == department_id),
+        ]
+    return sa.union_all(*parts)
 
 
 def ticket_permissions(user, ticket) -> frozenset:

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..auth.permissions import Permission
 from ..clock import utcnow
-from ..database import unit_of_work
+from ..database import built_once, unit_of_work
 from ..errors import DomainError, InvalidField
 from ..extensions import db
 from ..org.models import SupportGroup
@@ -34,10 +34,14 @@ def effort_helpers():
 
 def panel(ticket) -> dict:
     """The ticket's time entries and the quick entry form."""
-    entries = db.session.scalars(sa.select(TimeEntry).where(TimeEntry.ticket_id == ticket.id)
-                                 .order_by(TimeEntry.id)).all()
+    entries = db.session.scalars(_entries_query(), {"ticket_id": ticket.id}).all() if pages.extras(ticket.id).time_entries else []
     return {"entries": entries, "total": sum(e.minutes for e in entries),
             "form": g.get("effort_form") or TimeForm(formdata=None, prefix="time")}
+
+
+@built_once
+def _entries_query():
+    return sa.select(TimeEntry).where(TimeEntry.ticket_id == sa.bindparam("ticket_id")).order_by(TimeEntry.id)
 
 
 @bp.route("/tickets/<int:number>/time", methods=["POST"])

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 
 import sqlalchemy as sa
 
@@ -37,7 +38,14 @@ def require_login():
 def knowledge_helpers():
     """Labels and the reply form's article choices (templates/knowledge/_reply_insert.html)."""
     return {"kb_labels": {"audience": AUDIENCE_LABELS, "status": STATUS_LABELS},
-            "kb_reply_choices": lambda: queries.reply_choices(current_user)}
+            "kb_reply_options": reply_options}
+
+
+def reply_options() -> Markup:
+    """The <option>s of the reply form's article picker, drawn in one pass: up to 300 articles
+    on every agent's ticket page, where a loop in the template took a millisecond."""
+    return Markup("".join(f'<option value="{article_id}">{escape(title)}</option>'
+                          for article_id, title in queries.reply_choices(current_user)))
 
 
 def _today():

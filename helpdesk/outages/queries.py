@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from ..catalogue.models import System
+from ..database import built_once
 from ..extensions import db
 from ..org.models import Department
 from ..tickets.models import Ticket
@@ -115,8 +116,13 @@ def major_of(ticket_id) -> MajorIncident | None:
 
 def major_above(ticket_id) -> int | None:
     """The major incident a ticket lies under, if any."""
-    return db.session.scalar(sa.select(MajorIncidentTicket.major_incident_ticket_id)
-                             .where(MajorIncidentTicket.ticket_id == ticket_id))
+    return db.session.scalar(_major_above_query(), {"ticket_id": ticket_id})
+
+
+@built_once
+def _major_above_query():
+    return sa.select(MajorIncidentTicket.major_incident_ticket_id).where(
+        MajorIncidentTicket.ticket_id == sa.bindparam("ticket_id"))
 
 
 @dataclass

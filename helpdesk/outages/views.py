@@ -16,6 +16,7 @@ from ..errors import DomainError, InvalidField
 from ..extensions import db, login_manager
 from ..forms import choices
 from ..tickets.loaders import get_ticket_or_404
+from ..tickets.pages import extras
 from ..tickets.models import Ticket
 from . import feed, queries, services
 from .forms import EditNoticeForm, LinkTicketForm, MeTooForm, NoticeForm, ResolveForm, SubscribeForm, UpdateForm
@@ -32,7 +33,15 @@ access.declare(bp, access.signed_in)  # publishers' pages check OUTAGE_PUBLISH t
 def outage_helpers():
     """Labels and the ticket page's major-incident line (templates/outages/_ticket_link.html)."""
     return {"outage_labels": {"kind": KIND_LABELS, "extent": EXTENT_LABELS, "source": SOURCE_LABELS},
-            "major_of": queries.major_of, "major_above": queries.major_above}
+            "major_of": _major_of, "major_above": _major_above}
+
+
+def _major_of(ticket_id):
+    return queries.major_of(ticket_id) if extras(ticket_id).major else None
+
+
+def _major_above(ticket_id):
+    return queries.major_above(ticket_id) if extras(ticket_id).under_major else None
 
 
 def _utc(local_naive):

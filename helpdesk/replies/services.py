@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from ..database import built_once
 from ..errors import InvalidField, NotAllowed
 from ..extensions import db
 from ..org.models import GroupMember
@@ -28,14 +29,19 @@ def fill(text: str, *, ticket, agent) -> str:
 
 def usable(agent, ticket) -> list[CannedReply]:
     """The replies the agent may pick on this ticket: the agent's own, and those of the ticket's group and the agent's groups."""
-    groups = sa.select(GroupMember.group_id).where(GroupMember.user_id == agent.id)
-    return list(db.session.scalars(
-        sa.select(CannedReply).where(
-            CannedReply.is_active,
-            sa.or_(CannedReply.owner_id == agent.id,
-                   CannedReply.support_group_id == ticket.support_group_id,
-                   CannedReply.support_group_id.in_(groups)))
-        .order_by(CannedReply.owner_id.is_(None), CannedReply.title)))
+    return list(db.session.scalars(_usable_query(), {"agent_id": agent.id, "group_id": ticket.support_group_id}))
+
+
+@built_once
+def _usable_query():
+    agent_id = sa.bindparam("agent_id")
+    groups = sa.select(GroupMember.group_id).where(GroupMember.user_id == agent_id)
+    return (sa.select(CannedReply).where(
+        CannedReply.is_active,
+        sa.or_(CannedReply.owner_id == agent_id,
+               CannedReply.support_group_id == sa.bindparam("group_id"),
+               CannedReply.support_group_id.in_(groups)))
+        .order_by(CannedReply.owner_id.is_(None), CannedReply.title))
 
 
 def for_manager(user) -> list[CannedReply]:

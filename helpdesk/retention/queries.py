@@ -7,6 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from ..database import built_once
 from ..extensions import db
 from ..tickets.models import Status, Ticket, TicketType
 from .models import LegalHold, RetentionAction, RetentionRule, RetentionRun, RetentionRunTicket, RunStatus
@@ -126,8 +127,12 @@ def active_rules(*, automatic_only=False):
 
 
 def active_hold(ticket_id: int):
-    return db.session.scalar(sa.select(LegalHold).where(LegalHold.ticket_id == ticket_id,
-                                                        LegalHold.lifted_at.is_(None)))
+    return db.session.scalar(_active_hold_query(), {"ticket_id": ticket_id})
+
+
+@built_once
+def _active_hold_query():
+    return sa.select(LegalHold).where(LegalHold.ticket_id == sa.bindparam("ticket_id"), LegalHold.lifted_at.is_(None))
 
 
 def standing_holds():

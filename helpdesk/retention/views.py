@@ -19,6 +19,7 @@ from ..database import unit_of_work
 from ..errors import DomainError
 from ..extensions import db
 from ..tickets.labels import TYPE_LABELS
+from ..tickets.pages import extras
 from ..web import client_address
 from ..limits import int_arg
 from ..spreadsheet import csv_writer
@@ -49,7 +50,7 @@ def retention_labels():
 @bp.app_context_processor
 def retention_helpers():
     """legal_hold_of(ticket) for the ticket page."""
-    return {"legal_hold_of": lambda ticket: queries.active_hold(ticket.id)}
+    return {"legal_hold_of": lambda ticket: queries.active_hold(ticket.id) if extras(ticket.id).legal_hold else None}
 
 
 def require_admin():

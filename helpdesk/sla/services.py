@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from ..database import transaction_cached
+from ..database import built_once, transaction_cached
 from ..extensions import db
 from ..reference import row
 from .calendar import BusinessCalendar, parse_spans
@@ -73,9 +73,14 @@ def level_of(ticket) -> ServiceLevel | None:
     levels = transaction_cached("sla_levels", dict, tables=(ServiceLevel.__tablename__,))
     key = (tier, ticket.priority)
     if key not in levels:  # a dict filled as asked: a batch of mail asks for a few of them many times
-        levels[key] = db.session.scalar(sa.select(ServiceLevel).where(
-            ServiceLevel.tier == tier, ServiceLevel.priority == ticket.priority))
+        levels[key] = db.session.scalar(_level_query(), {"tier": tier, "priority": ticket.priority})
     return levels[key]
+
+
+@built_once
+def _level_query():
+    return sa.select(ServiceLevel).where(ServiceLevel.tier == sa.bindparam("tier"),
+                                         ServiceLevel.priority == sa.bindparam("priority"))
 
 
 def clock_rules() -> dict[str, tuple[str, str]]:
@@ -83,8 +88,13 @@ def clock_rules() -> dict[str, tuple[str, str]]:
 
 
 def _load_clock_rules() -> dict[str, tuple[str, str]]:
-    rows = db.session.execute(sa.select(ClockRule.status, ClockRule.first_response, ClockRule.resolution)).all()
+    rows = db.session.execute(_clock_rules_query()).all()
     return {r.status: (r.first_response, r.resolution) for r in rows} or DEFAULT_CLOCK_RULES
+
+
+@built_once
+def _clock_rules_query():
+    return sa.select(ClockRule.status, ClockRule.first_response, ClockRule.resolution)
 
 
 def status_changes(ticket_id) -> list[tuple[datetime, str]]:

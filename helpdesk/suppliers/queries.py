@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from ..database import built_once
 from ..extensions import db
 from ..tickets.models import Ticket
 from .models import Supplier, SupplierContract, SupplierEscalation
@@ -136,14 +137,23 @@ def breaches(scope, month, now, contract_id=None) -> list[SupplierEscalation]:
 
 
 def escalations_of(ticket_id) -> list[SupplierEscalation]:
-    return list(db.session.scalars(sa.select(E).where(E.ticket_id == ticket_id).order_by(E.id)))
+    return list(db.session.scalars(_escalations_query(), {"ticket_id": ticket_id}))
+
+
+@built_once
+def _escalations_query():
+    return sa.select(E).where(E.ticket_id == sa.bindparam("ticket_id")).order_by(E.id)
 
 
 def contract_choices(system_id=None) -> list:
     """Active contracts, the ticket's system's first."""
-    rows = db.session.execute(
-        sa.select(SupplierContract.id, Supplier.name, SupplierContract.reference, SupplierContract.system_id)
-        .join(Supplier, Supplier.id == SupplierContract.supplier_id)
-        .where(SupplierContract.is_active, Supplier.is_active)).all()
+    rows = db.session.execute(_contracts_query()).all()
     rows = sorted(rows, key=lambda r: (r.system_id != system_id, r.name.lower(), r.reference))
     return [(r.id, f"{r.name} – {r.reference}") for r in rows]
+
+
+@built_once
+def _contracts_query():
+    return (sa.select(SupplierContract.id, Supplier.name, SupplierContract.reference, SupplierContract.system_id)
+            .join(Supplier, Supplier.id == SupplierContract.supplier_id)
+            .where(SupplierContract.is_active, Supplier.is_active))

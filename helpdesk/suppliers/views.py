@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..auth.permissions import Permission
 from ..catalogue.models import System
 from ..clock import STOCKHOLM, utcnow
-from ..database import unit_of_work
+from ..database import built_once, unit_of_work
 from ..errors import DomainError, InvalidField
 from ..extensions import db
 from ..forms import choices
@@ -36,7 +36,7 @@ def supplier_helpers():
 
 def panel(ticket) -> dict:
     """The ticket's escalations with their clocks, and the forms to escalate and follow up."""
-    escalations = queries.escalations_of(ticket.id)
+    escalations = queries.escalations_of(ticket.id) if pages.extras(ticket.id).escalations else []
     given = g.get("supplier_forms", {})
     escalate_form = given.get("escalate") or EscalateForm(formdata=None, prefix="supplier")
     escalate_form.contract_id.choices = choices(queries.contract_choices(ticket.system_id))
@@ -59,14 +59,20 @@ def supplier_of(message) -> Supplier | None:
     from ..tickets.models import Message
 
     def read():
-        return dict(db.session.execute(
-            sa.select(SupplierMessage.message_id, Supplier)
-            .join(SupplierEscalation, SupplierEscalation.supplier_id == Supplier.id)
-            .join(SupplierMessage, SupplierMessage.escalation_id == SupplierEscalation.id)
-            .join(Message, Message.id == SupplierMessage.message_id)
-            .where(Message.ticket_id == message.ticket_id)).all())
+        if not pages.extras(message.ticket_id).escalations:  # no escalation, no messages to or from suppliers
+            return {}
+        return dict(db.session.execute(_suppliers_by_message_query(Message), {"ticket_id": message.ticket_id}).all())
 
     return cached(("suppliers_by_message", message.ticket_id), read).get(message.id)
+
+
+@built_once
+def _suppliers_by_message_query(message_model):
+    return (sa.select(SupplierMessage.message_id, Supplier)
+            .join(SupplierEscalation, SupplierEscalation.supplier_id == Supplier.id)
+            .join(SupplierMessage, SupplierMessage.escalation_id == SupplierEscalation.id)
+            .join(message_model, message_model.id == SupplierMessage.message_id)
+            .where(message_model.ticket_id == sa.bindparam("ticket_id")))
 
 
 def _ticket_action(number, key, form, action):

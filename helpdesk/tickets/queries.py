@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from ..auth.models import User
 from ..auth.permissions import reach_of
+from ..database import built_once
 from ..extensions import db
 from .models import OPEN_STATUSES, PUBLIC_KINDS, Message, Ticket, TicketEvent, TicketParticipant
 
@@ -16,10 +17,10 @@ def people(relationship):
     return joinedload(relationship).lazyload(User.role_rows)
 
 
-def followed_by(user):
-    """The tickets user is a participant of that count (auth.permissions.parties_of): only as a worker
-    on a confidential ticket."""
-    mine = TicketParticipant.user_id == user.id
+def followed_by(user_id):
+    """The tickets the user (an id or a bind parameter) is a participant of that count
+    (auth.permissions.parties_of): only as a worker on a confidential ticket."""
+    mine = TicketParticipant.user_id == user_id
     return sa.and_(
         Ticket.id.in_(sa.select(TicketParticipant.ticket_id).where(mine)),
         sa.or_(~Ticket.is_confidential,
@@ -29,23 +30,47 @@ def followed_by(user):
 
 def visible_tickets(user):
     """A WHERE clause selecting exactly the tickets `can(user, TICKET_VIEW, t)` allows."""
+    values = visibility_values(user)
+    return _visibility(visibility_shape(values), values["user_id"], values["visible_groups"],
+                       values["visible_systems"])
+
+
+def visibility_values(user) -> dict:
+    """What visible_tickets(user) depends on, as bind parameter values (see visible_tickets_clause)."""
     reach = reach_of(user)
-    if reach.is_security:
+    return {"security": reach.is_security, "all_open": reach.sees_all_open_cases, "user_id": user.id,
+            "visible_groups": sorted(reach.group_ids | reach.area_group_ids),
+            "visible_systems": sorted(reach.admin_system_ids | reach.owned_system_ids | reach.area_system_ids)}
+
+
+def visibility_shape(values) -> tuple:
+    """The form of the clause for these values: statements built once are built once per form."""
+    return (values["security"], values["all_open"], bool(values["visible_groups"]), bool(values["visible_systems"]))
+
+
+def visible_tickets_clause(shape):
+    """visible_tickets with bind parameters (user_id, visible_groups, visible_systems) for a statement
+    built once: pass visibility_values(user) when running it."""
+    return _visibility(shape, sa.bindparam("user_id"), sa.bindparam("visible_groups", expanding=True),
+                       sa.bindparam("visible_systems", expanding=True))
+
+
+def _visibility(shape, user_id, groups, systems):
+    security, all_open, has_groups, has_systems = shape
+    if security:
         return sa.true()
     own = [
-        Ticket.requester_id == user.id,
-        Ticket.assignee_id == user.id,
-        followed_by(user),
+        Ticket.requester_id == user_id,
+        Ticket.assignee_id == user_id,
+        followed_by(user_id),
     ]
-    if reach.sees_all_open_cases:
+    if all_open:
         return sa.or_(~Ticket.is_confidential, *own)
     duty = []
-    groups = reach.group_ids | reach.area_group_ids
-    systems = reach.admin_system_ids | reach.owned_system_ids | reach.area_system_ids
-    if groups:
-        duty.append(Ticket.support_group_id.in_(sorted(groups)))
-    if systems:
-        duty.append(Ticket.system_id.in_(sorted(systems)))
+    if has_groups:
+        duty.append(Ticket.support_group_id.in_(groups))
+    if has_systems:
+        duty.append(Ticket.system_id.in_(systems))
     if duty:
         own.append(sa.and_(~Ticket.is_confidential, sa.or_(*duty)))
     return sa.or_(*own)
@@ -162,30 +187,39 @@ def my_tickets(user, *, open_only: bool, limit: int = 50):
 
 def load_ticket(number: int):
     """A ticket with what its page shows, or None."""
-    return db.session.scalar(
-        sa.select(Ticket).where(Ticket.id == number).options(
-            people(Ticket.requester), people(Ticket.assignee),
-            joinedload(Ticket.support_group), joinedload(Ticket.system),
-            joinedload(Ticket.participants),  # in the same round trip: the ticket page makes many
-        )
+    return db.session.scalar(_ticket_query(), {"number": number})
+
+
+@built_once
+def _ticket_query():
+    return sa.select(Ticket).where(Ticket.id == sa.bindparam("number")).options(
+        people(Ticket.requester), people(Ticket.assignee),
+        joinedload(Ticket.support_group), joinedload(Ticket.system),
+        joinedload(Ticket.participants),  # in the same round trip: the ticket page makes many
     )
 
 
 def conversation(ticket, *, internal: bool):
     """The ticket's messages in order, internal notes only for staff."""
+    return db.session.scalars(_conversation_query(internal), {"ticket_id": ticket.id}).unique().all()
+
+
+@built_once
+def _conversation_query(internal: bool):
     query = (
-        sa.select(Message).where(Message.ticket_id == ticket.id)
+        sa.select(Message).where(Message.ticket_id == sa.bindparam("ticket_id"))
         .options(people(Message.author), joinedload(Message.attachments))
         .order_by(Message.id)
     )
-    if not internal:
-        query = query.where(Message.kind.in_(PUBLIC_KINDS))
-    return db.session.scalars(query).unique().all()
+    return query if internal else query.where(Message.kind.in_(PUBLIC_KINDS))
 
 
 def history(ticket):
     """All events of a ticket, oldest first."""
-    return db.session.scalars(
-        sa.select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)
-        .options(people(TicketEvent.actor)).order_by(TicketEvent.id)
-    ).all()
+    return db.session.scalars(_history_query(), {"ticket_id": ticket.id}).all()
+
+
+@built_once
+def _history_query():
+    return (sa.select(TicketEvent).where(TicketEvent.ticket_id == sa.bindparam("ticket_id"))
+            .options(people(TicketEvent.actor)).order_by(TicketEvent.id))
