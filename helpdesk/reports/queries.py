@@ -8,8 +8,6 @@ Python: the number of groups is bounded by the catalogue, not by tickets.
 """
 
 from collections import defaultdict
-from itertools import chain
-from operator import itemgetter
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -335,10 +333,9 @@ def rank_values(scope, month, now, figure_keys, sizes) -> dict:
     Nearest rank: the value at position ceil(n * a / b) of a group's values sorted
     from the shortest. One statement reads the tickets of every ranked population
     (responded, resolved: mostly the same tickets) once, with each population's value;
-    per population the values are sorted, then walked in order, one breakdown at a time,
-    and appended to their groups' lists (each value of each breakdown), so every list is
-    sorted too; the total is the sorted values themselves, and a department's list is its
-    groups' sorted lists merged (one sort of sorted runs); the value at the wanted rank is picked. sizes gives each group's n:
+    per population the values are sorted, then walked in order and appended to their
+    groups' lists (the total and each value of each breakdown), so every list is sorted
+    too, and the value at the wanted rank is picked. sizes gives each group's n:
     {(population, dimension, key): n}, from the same population's counts. Memory holds
     the month's values once per breakdown (plain numbers; a few megabytes at the largest months).
     """
@@ -366,19 +363,18 @@ def rank_values(scope, month, now, figure_keys, sizes) -> dict:
     for i, (pop, _column) in enumerate(ranked):
         figures = by_column[pop, _column]
         at = len(CUBE_COLUMNS) + i  # the value's place in a row, after the CUBE_COLUMNS
-        measured = sorted((row for row in rows if row[at] is not None), key=itemgetter(at))
+        measured = sorted((row for row in rows if row[at] is not None), key=lambda row: row[at])
         lists = {dimension: defaultdict(list) for dimension in ("total", "department", *CUBE_COLUMNS)}
-        ordered_values = [row[at] for row in measured]
-        lists["total"][0] = ordered_values
-        for k, dimension in enumerate(CUBE_COLUMNS):  # each breakdown's lists, filled in sorted order
-            groups = lists[dimension]
-            for key, value in zip([row[k] for row in measured], ordered_values, strict=True):
-                groups[key].append(value)
-        by_department = lists["department"]  # a department's values: its groups' sorted lists merged
-        for group, own in lists["group"].items():
-            by_department[department_of(group)].append(own)
-        for department, runs in by_department.items():
-            by_department[department] = runs[0] if len(runs) == 1 else sorted(chain.from_iterable(runs))
+        total, by_department = lists["total"][0], lists["department"]
+        by_requester, by_system, by_group, by_priority = (lists[d] for d in CUBE_COLUMNS)
+        for row in measured:
+            requester_department, system, group, priority, value = *row[:4], row[at]  # CUBE_COLUMNS order
+            total.append(value)
+            by_department[department_of(group)].append(value)
+            by_requester[requester_department].append(value)
+            by_system[system].append(value)
+            by_group[group].append(value)
+            by_priority[priority].append(value)
         for (p, dimension, key), n in sizes.items():
             if p != pop or not n:
                 continue
