@@ -78,20 +78,26 @@ def rows(scope, start, end, dimension, labels=None) -> list[EffortRow]:
 def tables(scope, start, end, dimensions=tuple(DIMENSIONS)) -> dict:
     """{dimension: rows()} for several dimensions from one pass over the period's time entries.
 
-    The entries are summed per ticket and group first; each such line knows the ticket's
-    system, förvaltning, organisation and type, and whether it is the ticket's first line
-    (its tickets are counted once per value of a dimension, but once per group for the group).
+    The entries are summed per ticket and group first, from the time entries alone (the lines
+    come out in ticket order, so the tickets are then looked up in rowid order, each once);
+    each such line knows the ticket's system, förvaltning, organisation and type, and whether
+    it is the ticket's first line (its tickets are counted once per value of a dimension, but
+    once per group for the group). The scope is a condition on the ticket, the same for all of
+    a ticket's entries, so applying it after the summing keeps every line and every first line.
     The lines are then summed per combination of values, which the catalogue bounds, and each
     dimension's rows are added up from those here.
     """
-    ticket_dimensions = [d for d in DIMENSIONS if d != "group"]
-    per_ticket = (_base(scope, start, end).add_columns(
+    entries = (sa.select(  # the period's entries summed per ticket and group, from time_entry alone
         TimeEntry.ticket_id.label("ticket_id"), TimeEntry.support_group_id.label("group"),
-        *(DIMENSIONS[d].label(d) for d in ticket_dimensions),
         sa.func.sum(TimeEntry.minutes).label("minutes"), COST.label("cost"),
         sa.func.row_number().over(partition_by=TimeEntry.ticket_id, order_by=TimeEntry.support_group_id)
-        .label("line")).group_by(TimeEntry.ticket_id, TimeEntry.support_group_id,
-                                 *(DIMENSIONS[d] for d in ticket_dimensions))).subquery()
+        .label("line")).where(TimeEntry.worked_at >= start, TimeEntry.worked_at < end)
+        .group_by(TimeEntry.ticket_id, TimeEntry.support_group_id)).subquery()
+    ticket_dimensions = [d for d in DIMENSIONS if d != "group"]
+    per_ticket = (sa.select(entries.c.ticket_id, entries.c.group, *(DIMENSIONS[d].label(d) for d in ticket_dimensions),
+                            entries.c.minutes, entries.c.cost, entries.c.line)
+                  .select_from(entries).join(Ticket, Ticket.id == entries.c.ticket_id)
+                  .outerjoin(System, System.id == Ticket.system_id).where(scope.clause())).subquery()
     keys = [per_ticket.c[d] for d in DIMENSIONS]
     query = sa.select(*keys, sa.func.sum(per_ticket.c.minutes), sa.func.sum(per_ticket.c.cost),
                       sa.func.count(), sa.func.sum(sa.case((per_ticket.c.line == 1, 1), else_=0))).group_by(*keys)

@@ -88,6 +88,19 @@ def _style(value) -> str:
     return value.emphasis if isinstance(value, Cell) else ""
 
 
+def text_width(pdf, text: str) -> float:
+    """pdf.get_string_width(text) in the current font, remembered for the document: a table measures
+    the same words and values again and again (in column_widths, then for each row's height and again
+    for drawing it), and fpdf2 adds up every character's width each time. Only the measuring is
+    remembered; fonts are set as before, so the document's bytes stay the same."""
+    widths = pdf.__dict__.setdefault("_helpdesk_widths", {})
+    key = (pdf.font_family, pdf.font_style, pdf.font_size_pt, pdf.font_stretching, pdf.char_spacing, text)
+    found = widths.get(key)
+    if found is None:
+        found = widths[key] = pdf.get_string_width(text)
+    return found
+
+
 def column_widths(pdf, headings, rows, *, width=WIDTH, size=8.0, heading_size=8.0) -> list[float]:
     """Widths (mm) so that no word of a heading or cell is broken; see the module docstring.
 
@@ -99,7 +112,7 @@ def column_widths(pdf, headings, rows, *, width=WIDTH, size=8.0, heading_size=8.
 
     def words(text, style, pt):
         pdf.set_font(FONT, style, pt)
-        return [pdf.get_string_width(w) for w in text.split()], pdf.get_string_width(" ")
+        return [text_width(pdf, w) for w in text.split()], text_width(pdf, " ")
 
     def lines(measured, room):
         widths_, space = measured
@@ -114,7 +127,7 @@ def column_widths(pdf, headings, rows, *, width=WIDTH, size=8.0, heading_size=8.
     heads = [words(title, "B", heading_size) for title in headings]
     def whole(cell):
         pdf.set_font(FONT, _style(cell), size)
-        return pdf.get_string_width(_text(cell))
+        return text_width(pdf, _text(cell))
 
     need = []
     for j in range(len(headings)):
@@ -160,7 +173,7 @@ def _wrap(pdf, text: str, room: float) -> list[str]:
     lines, current = [], ""
     for word in text.split():
         trial = f"{current} {word}" if current else word
-        if current and pdf.get_string_width(trial) > room:
+        if current and text_width(pdf, trial) > room:
             lines.append(current)
             current = word
         else:

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from helpdesk.reports.definitions import DIMENSIONS, FIGURES
 from helpdesk.reports.exports import render
 from helpdesk.reports.pdf import report_pdf
-from helpdesk.reports.pdf_layout import document, table
+from helpdesk.reports.pdf_layout import document, table, text_width
 from helpdesk.reports.queries import everything_scope
 from helpdesk.reports.report import Row, monthly_report
 from helpdesk.reports.yearly import yearly_report
@@ -117,6 +117,21 @@ def test_a_crowded_table_shrinks_its_headings_rather_than_break_a_word(app):
     assert broken_words(pages(theirs)[0])  # the check sees a word broken inside
     assert broken_words(pages(ours)[0]) == set()
     assert {"Återöppnade", "lösningstider", "percentil", "medelbetyg"} <= set(pages(ours)[0].split())
+
+
+def test_remembered_widths_are_fpdf2s_for_the_current_font(app):
+    """text_width remembers a width per font, style and size: the same number fpdf2 gives, and a
+    new one when the font changes (bold, another size)."""
+    with app.test_request_context():
+        pdf = document("Test")
+        pdf.add_page()
+        seen = []
+        for style, size in [("", 8), ("B", 8), ("", 9), ("", 8), ("B", 8)]:
+            pdf.set_font(style=style, size=size)
+            seen.append(text_width(pdf, "Överskridna lösningstider"))
+            assert seen[-1] == pdf.get_string_width("Överskridna lösningstider")
+        pdf.output()  # (closes the font files)
+        assert seen[0] < seen[1] and seen[0] < seen[2] and seen[3] == seen[0] and seen[4] == seen[1]
 
 
 def test_yearly_pdf_has_scope_verdicts_and_whole_words(session, app):

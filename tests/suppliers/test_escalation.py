@@ -70,6 +70,28 @@ def test_late_supplier_answer_is_a_breach_and_the_internal_clock_is_not_charged(
     assert [e.id for e in queries.breaches(everything_scope(), month, start + 30 * 24 * HOUR)] == [escalation.id]
 
 
+def test_period_counts_find_each_moments_period_between_gaps_and_at_bounds(session, clock, users):
+    """Several periods in any order with gaps between them: each moment counts in the period whose
+    [start, end) holds it (a moment on a bound in the period that starts there), in none when it is
+    in a gap, and the same as when each period is counted alone."""
+    start = clock.now()
+    _ticket, escalation = escalated(session, users, start)
+    supplier_reply(session, escalation, start + 6 * HOUR)  # responded, and the response breached at +4 h
+    now = start + 30 * 24 * HOUR
+    periods = [(start + 5 * HOUR, start + 7 * HOUR), (start - 2 * HOUR, start), (start, start + HOUR),
+               (start + 2 * HOUR, start + 3 * HOUR), (start + 7 * HOUR, start + 9 * HOUR)]
+    counts, seconds = queries.period_counts(everything_scope(), periods, now)
+    contract = escalation.contract_id
+    assert counts[periods[2]][contract]["escalated"] == 1  # at the bound: the period starting there
+    assert counts[periods[0]][contract]["responded"] == 1
+    assert seconds[periods[0]][contract] == ([6 * 3600], [])
+    assert not any(c.get(contract, {}).get("response_breached") for c in counts.values())  # +4 h: in a gap
+    assert contract not in counts[periods[1]] and contract not in counts[periods[3]]
+    for period in periods:
+        alone, alone_seconds = queries.month_counts(everything_scope(), *period, now)
+        assert dict(counts[period]) == alone and dict(seconds[period]) == alone_seconds
+
+
 def test_answer_within_contract_is_met(session, clock, users):
     start = clock.now()
     _ticket, escalation = escalated(session, users, start)
