@@ -179,7 +179,6 @@ def _extras_query():
     )
 
 
-@built_once
 def _links(ticket):
     """The linked tickets the viewer may see (a linked confidential ticket's subject is its content)."""
     from .queries import visibility_shape, visibility_values
