@@ -61,3 +61,22 @@ def test_template_gettext_gives_what_jinjas_newstyle_gettext_gave(app):
             assert render_template_string('{{ _("Mina ärenden") }}') == "My tickets"
         assert render_template_string('{{ _("Mina ärenden") }}') == "Mina ärenden"
         assert "&lt;b&gt;" in render_template_string('{{ _("Nivå %(tier)s, prioritet %(p)s.", tier="<b>", p=2) }}')
+
+
+def test_local_minute_is_flask_babels_user_time_around_summer_time(app):
+    """helpdesk.web.local_minute (the localtime filter) gives flask-babel's to_user_timezone digits,
+    every 20 minutes through both changes of 2026, for aware and naive UTC times."""
+    from datetime import UTC, datetime, timedelta
+
+    from flask_babel import to_user_timezone
+
+    from helpdesk.web import local_minute
+
+    with app.test_request_context("/"):
+        for start in (datetime(2026, 3, 28, 20, tzinfo=UTC), datetime(2026, 10, 24, 20, tzinfo=UTC)):
+            for step in range(3 * 24 * 3):
+                at = start + timedelta(minutes=20 * step)
+                expected = to_user_timezone(at).strftime("%Y-%m-%d %H:%M")
+                assert local_minute(at) == expected
+                assert local_minute(at.replace(tzinfo=None)) == expected
+        assert render_template_string("{{ at|localtime }}", at=datetime(2026, 7, 1, 10, 5, tzinfo=UTC)) == "2026-07-01 12:05"
