@@ -28,6 +28,7 @@ def main(argv=None) -> int:
     parser.add_argument("--size", default="10k", choices=list(datasets.SIZES))
     parser.add_argument("--database", default="sqlite", choices=["sqlite", "postgresql"])
     parser.add_argument("--out", required=True)
+    parser.add_argument("--lang", default="", help="the session's language (users without a chosen one)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     app = bench_app(datasets.DataSet(args.database, args.size).url)
     with app.app_context():
@@ -38,6 +39,9 @@ def main(argv=None) -> int:
     for key in ("ticket", "ticket_requester"):
         scenario = found[key]
         client = login(app, scenario.user, PASSWORD)
+        if args.lang:
+            with client.session_transaction() as session:
+                session["lang"] = args.lang
         for path in scenario.paths:
             response = client.get(path)
             name = f"{key}-{path.strip('/').replace('/', '-')}.html"
