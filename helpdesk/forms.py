@@ -69,8 +69,16 @@ def html_params(**kwargs) -> Markup:
     return Markup(" ".join(params))
 
 
-def _attribute(value) -> Markup:
-    """An attribute value as WTForms writes it (a Markup value may hold a quote: written as &quot;)."""
+def _attribute(value) -> str:
+    """An attribute value as WTForms writes it (a Markup value may hold a quote: written as &quot;).
+
+    Numbers and plain strings (a select's option values, mostly) skip Markup.replace, which is
+    Python-level: escape() already writes a plain string's quotes as &#34;, and digits need none."""
+    kind = type(value)
+    if kind is int:
+        return str(value)
+    if kind is str:
+        return escape(value)
     return escape(value).replace(_QUOTE, _ENTITY)
 
 

@@ -26,6 +26,7 @@ def _wtforms_html_params():
     {"data_attr": "user.name", "aria_labeledby": "name", "for_": "x"},
     {"value": 'a "quoted" <b>&amp;</b>', "title": Markup('raw "quote"')},
     {"value": 0, "maxlength": 300, "x": None},
+    {"value": -5, "title": "it's &#34;", "alt": Markup("&lt;b&gt;")},  # the int and str paths of _attribute
 ])
 def test_html_params_match_wtforms(kwargs):
     assert html_params(**kwargs) == _wtforms_html_params()(**kwargs)

@@ -1,5 +1,7 @@
 """Read side of the knowledge base: who may read what, search, suggestions, reviews due."""
 
+from markupsafe import Markup, escape
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
@@ -75,14 +77,45 @@ def reply_choices(user) -> list[tuple[int, str]]:
     Only the titles are read: the ticket page draws this list for every agent, and the
     articles' bodies are many times the size of their titles. Unordered: sorted here by title.
     """
+    return _choices_of(reply_title_rows(user))
+
+
+def reply_title_rows(user) -> tuple:
+    """The rows reply_choices is made of: (article id, language, title) of the newest 300 articles
+    the user may read, in the database's order."""
     # Core rows through the connection: the session's ORM layer cost more than the query here.
+    # Plain tuples: comparing SQLAlchemy rows goes through Python, 370 µs for 300 of them.
     rows = db.session.connection().execute(_reply_titles_query(can(user, Permission.KB_AGENT_VIEW)))
+    return tuple(map(tuple, rows))
+
+
+def _choices_of(rows) -> list[tuple[int, str]]:
     titles, languages = {}, {}
     for article_id, language, title in rows:  # as KnowledgeArticle.text("sv"): Swedish, else the first language
         chosen = languages.get(article_id)
         if chosen is None or (chosen != "sv" and (language == "sv" or language < chosen)):
             titles[article_id], languages[article_id] = title, language
     return sorted(titles.items(), key=lambda p: (p[1].lower(), -p[0]))  # the newest first among equal titles
+
+
+_REPLY_OPTIONS: dict = {}  # rows (as reply_title_rows reads them) -> the <option>s drawn from them
+
+
+def reply_options_html(user) -> Markup:
+    """The <option>s of the reply form's article picker (up to 300 on every agent's ticket page).
+
+    The titles are read on every call, so the list is never stale; when they are the rows the
+    previous call read (the same ids, languages and titles in the same order), the options drawn
+    then are given again instead of being sorted, escaped and joined anew (0.4 ms)."""
+    rows = reply_title_rows(user)
+    drawn = _REPLY_OPTIONS.get(rows)
+    if drawn is None:
+        drawn = Markup("".join(f'<option value="{article_id}">{escape(title)}</option>'
+                               for article_id, title in _choices_of(rows)))
+        if len(_REPLY_OPTIONS) >= 4:  # one list for agents, one for other readers: a few entries at most
+            _REPLY_OPTIONS.clear()
+        _REPLY_OPTIONS[rows] = drawn
+    return drawn
 
 
 @built_once

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 import sqlalchemy as sa
 
@@ -44,8 +44,7 @@ def knowledge_helpers():
 def reply_options() -> Markup:
     """The <option>s of the reply form's article picker, drawn in one pass: up to 300 articles
     on every agent's ticket page, where a loop in the template took a millisecond."""
-    return Markup("".join(f'<option value="{article_id}">{escape(title)}</option>'
-                          for article_id, title in queries.reply_choices(current_user)))
+    return queries.reply_options_html(current_user)
 
 
 def _today():
