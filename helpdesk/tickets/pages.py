@@ -179,9 +179,11 @@ def _extras_query():
     )
 
 
-@built_once
 def _links(ticket):
-    """The linked tickets the viewer may see (a linked confidential ticket's subject is its content)."""
+    """The linked tickets the viewer may see (a linked confidential ticket's subject is its content).
+
+    Read for every call: only the statement is built once (_links_query), never its result, which
+    depends on the viewer and on the links of the moment."""
     from .queries import visibility_shape, visibility_values
 
     values = visibility_values(current_user)
