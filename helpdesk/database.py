@@ -170,6 +170,14 @@ def built_once(build):
     SQLAlchemy computes a statement's cache key once per statement object: a statement built
     anew for every call (select, where, options) costs 100-150 µs before it runs, more than
     running a small query on an indexed column. The ticket page runs twenty of them. build(*args)
-    must depend on its (hashable) arguments only, never on a request's values.
+    must depend on its (hashable) arguments only, never on a request's values, and must return a
+    statement: a result kept here would be served to every later caller (another user's rows).
     """
-    return functools.cache(build)
+    @functools.wraps(build)
+    def checked(*args):
+        statement = build(*args)
+        if not isinstance(statement, sa.sql.ClauseElement):
+            raise TypeError(f"built_once: {build.__qualname__} must return a statement, not {type(statement)!r}")
+        return statement
+
+    return functools.cache(checked)

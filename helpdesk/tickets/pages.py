@@ -180,7 +180,10 @@ def _extras_query():
 
 
 def _links(ticket):
-    """The linked tickets the viewer may see (a linked confidential ticket's subject is its content)."""
+    """The linked tickets the viewer may see (a linked confidential ticket's subject is its content).
+
+    Read for every call: only the statement is built once (_links_query), never its result, which
+    depends on the viewer and on the links of the moment."""
     from .queries import visibility_shape, visibility_values
 
     values = visibility_values(current_user)

@@ -101,3 +101,30 @@ def test_inactive_user_can_do_nothing(users):
     user = users["erik"]
     user.is_active = False
     assert not can(user, Permission.QUEUE_VIEW)
+
+
+def test_visibility_clause_with_bind_parameters_agrees_with_can(session, users, tickets, clock):
+    """The statement-built-once form (visible_tickets_clause + visibility_values), as the ticket page's
+    linked tickets and next ticket use it, selects what can() allows, for followers (cc) and workers
+    of confidential and ordinary tickets, requesters, assignees, managers, officers and agents."""
+    from helpdesk.tickets import services
+    from helpdesk.tickets.queries import visibility_shape, visibility_values, visible_tickets_clause
+
+    secret = session.get(Ticket, tickets["secret"])
+    soc = session.get(Ticket, tickets["soc"])
+    services.add_participant(secret, users["fatima"].id, role="cc")  # a follower of a confidential ticket
+    services.add_participant(secret, users["maria"].id, role="worker")
+    services.add_participant(soc, users["fatima"].id, role="cc")
+    other = f.ticket(users["maria"], now=clock.now(), subject="Annat", system_name="E-post och kalender")
+    services.assign(other, users["erik"], actor=users["erik"], now=clock.now())
+    session.flush()
+    all_tickets = session.scalars(sa.select(Ticket)).all()
+    for user in users.values():
+        values = visibility_values(user)
+        clause = visible_tickets_clause(visibility_shape(values))
+        bound = set(session.scalars(sa.select(Ticket.id).where(clause), values))
+        inline = set(session.scalars(sa.select(Ticket.id).where(visible_tickets(user))))
+        allowed = {t.id for t in all_tickets if can(user, Permission.TICKET_VIEW, t)}
+        assert bound == inline == allowed, user.username
+    assert not can(users["fatima"], Permission.TICKET_VIEW, secret)
+    assert can(users["maria"], Permission.TICKET_VIEW, secret)

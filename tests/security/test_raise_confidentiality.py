@@ -246,3 +246,34 @@ def test_the_public_rating_link_of_a_confidential_ticket_does_not_show_its_subje
     session.commit()
     page = client.get(f"/satisfaction/{link_token(ticket)}").get_data(as_text=True)
     assert f"#{ticket.id}" in page and SUBJECT not in page
+
+
+def test_linked_tickets_are_read_for_each_viewer_not_kept_from_an_earlier_one(client, auth, session, users, clock):
+    """The linked tickets a security officer saw are not shown to the next viewer of the same ticket
+    (helpdesk.tickets.pages._links was once kept per ticket object by built_once, results and all)."""
+    incident = followed_ticket(session, users, clock)
+    ordinary = f.ticket(users["fatima"], now=clock.now(), subject="Fråga om lönen")
+    tickets.link_tickets(ordinary, incident, actor=users["erik"], now=clock.now())
+    raise_to_incident(incident, actor=users["ines"], now=clock.now())
+    session.commit()
+    auth.login("ines")
+    assert SUBJECT in client.get(f"/tickets/{ordinary.id}").get_data(as_text=True)
+    auth.logout()
+    auth.login("erik")  # the desk works the ordinary ticket, not the incident
+    page = client.get(f"/tickets/{ordinary.id}").get_data(as_text=True)
+    assert "Fråga om lönen" in page and SUBJECT not in page
+
+
+def test_links_are_not_kept_between_calls(app, session, users, clock):
+    from flask_login import login_user
+
+    from helpdesk.tickets import pages
+
+    one = f.ticket(users["fatima"], now=clock.now(), subject="Första")
+    two = f.ticket(users["fatima"], now=clock.now(), subject="Andra")
+    with app.test_request_context():
+        login_user(users["ines"])
+        assert pages._links(one) == []
+        tickets.link_tickets(one, two, actor=users["erik"], now=clock.now())
+        session.flush()
+        assert pages._links(one) == [two]  # read again, not a result kept from the first call

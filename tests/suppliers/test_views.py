@@ -64,7 +64,7 @@ def test_time_logged_on_the_ticket_page_and_exported_safely(session, clock, user
 
 
 def test_formula_cells_are_neutralised():
-    from helpdesk.spreadsheet import safe_cell as cell
+    from helpdesk.spreadsheet import safe_cell as cell  # the effort export's own copy went (helpdesk.spreadsheet)
 
     assert [cell(v) for v in ("=1+1", "+4", "-2", "@SUM(A1)", "Lön", 5)] == ["'=1+1", "'+4", "'-2", "'@SUM(A1)", "Lön", 5]
 
