@@ -489,8 +489,9 @@ def main(argv=None) -> int:
         engine = sa.create_engine(url)
         while time.monotonic() < deadline:
             with engine.connect() as conn:
-                pending = conn.execute(sa.text("SELECT count(*) FROM outbound_message WHERE status = 'pending' "
-                                               "AND created_at >= :t"), {"t": started_at}).scalar()
+                # 'sending': claimed by a scheduler and not yet marked sent; counted only when settled.
+                pending = conn.execute(sa.text("SELECT count(*) FROM outbound_message WHERE status IN "
+                                               "('pending', 'sending') AND created_at >= :t"), {"t": started_at}).scalar()
             if not pending:
                 break
             time.sleep(2)
