@@ -136,15 +136,22 @@ def forget_transaction_cache(session=None) -> None:
     (session or db.session).info.pop(_CACHE_KEY, None)
 
 
-@event.listens_for(Session, "after_transaction_end")
-def _forget_cache_after_transaction(session, transaction):
-    if transaction.parent is None:
-        session.info.pop(_CACHE_KEY, None)
+def kept_for_transaction(key: str, *, rollback: bool = True) -> None:
+    """session.info[key] is forgotten when the outermost transaction ends and, with rollback, at any
+    rollback (a savepoint's included): what it holds may have been undone."""
+
+    @event.listens_for(Session, "after_transaction_end")
+    def _after_transaction(session, transaction):
+        if transaction.parent is None:
+            session.info.pop(key, None)
+
+    if rollback:
+        @event.listens_for(Session, "after_soft_rollback")
+        def _on_rollback(session, previous_transaction):
+            session.info.pop(key, None)
 
 
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_cache_on_rollback(session, previous_transaction):
-    session.info.pop(_CACHE_KEY, None)
+kept_for_transaction(_CACHE_KEY)
 
 
 @event.listens_for(Session, "after_flush")

@@ -7,6 +7,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, lazyload
 
 from ..auth.models import User
+from ..database import kept_for_transaction
 from ..extensions import db
 
 # Address -> user found (or made) in this transaction: a batch of mail meets the same senders
@@ -49,15 +50,7 @@ def contact_for(address: str, name: str, *, organisation_id, now, looked_up: boo
     return contact
 
 
-@event.listens_for(Session, "after_transaction_end")
-def _forget_after_transaction(session, transaction):
-    if transaction.parent is None:
-        session.info.pop(KNOWN, None)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_on_rollback(session, previous_transaction):
-    session.info.pop(KNOWN, None)
+kept_for_transaction(KNOWN)
 
 
 @event.listens_for(Session, "after_flush")

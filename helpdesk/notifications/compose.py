@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from ..database import kept_for_transaction
 from . import intents
 from .rates import recent_rate_count
 from .services import queue_mail
@@ -98,10 +99,7 @@ def our_addresses() -> set[str]:
     return found
 
 
-@event.listens_for(Session, "after_transaction_end")
-def _forget_addresses_after_transaction(session, transaction):
-    if transaction.parent is None:
-        session.info.pop(ADDRESSES_KEY, None)
+kept_for_transaction(ADDRESSES_KEY, rollback=False)
 
 
 @event.listens_for(Session, "after_flush")

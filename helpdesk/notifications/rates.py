@@ -1,9 +1,8 @@
 """Per-recipient rate limits on automatic mail, counted once per transaction."""
 
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
+from ..database import kept_for_transaction
 from ..extensions import db
 from .models import OutboundMessage
 
@@ -38,12 +37,4 @@ def note_rate_key(rate_key: str, created_at) -> None:
             counts[(key, since)] += 1
 
 
-@event.listens_for(Session, "after_transaction_end")
-def _forget_rate_counts_after_transaction(session, transaction):
-    if transaction.parent is None:
-        session.info.pop(RATE_COUNTS_KEY, None)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_rate_counts_on_rollback(session, previous_transaction):
-    session.info.pop(RATE_COUNTS_KEY, None)
+kept_for_transaction(RATE_COUNTS_KEY)
