@@ -58,6 +58,21 @@ def _babel_context():
     return None if app_context is None else app_context.g.__dict__.get("_flask_babel")
 
 
+def _remembered(attr: str, owner, compute):
+    """compute(), kept in flask-babel's context under attr while the request's locale object and
+    owner(context) stay the same (force_locale and refresh() put a new locale object in place)."""
+    babel_ctx = _babel_context()
+    memo = getattr(babel_ctx, attr, None)
+    if (memo is not None and memo[0] is not None and memo[0] is getattr(babel_ctx, "babel_locale", None)
+            and memo[1] is owner(babel_ctx)):
+        return memo[2]
+    found = compute()
+    babel_ctx = _babel_context()  # compute may have set up the context
+    if babel_ctx is not None:
+        setattr(babel_ctx, attr, (getattr(babel_ctx, "babel_locale", None), owner(babel_ctx), found))
+    return found
+
+
 class RememberingDomain(Domain):
     """flask-babel's message domain, with the request's catalogue remembered while its locale stays
     the same: labels and form texts are lazy strings, each looked up through five context lookups
@@ -65,16 +80,7 @@ class RememberingDomain(Domain):
     new locale object in place, so text drawn inside them is still in their language."""
 
     def get_translations(self):
-        babel_ctx = _babel_context()
-        memo = getattr(babel_ctx, "helpdesk_domain_translations", None)
-        if (memo is not None and memo[0] is not None and memo[0] is getattr(babel_ctx, "babel_locale", None)
-                and memo[1] is self):
-            return memo[2]
-        found = super().get_translations()
-        babel_ctx = _babel_context()
-        if babel_ctx is not None:
-            babel_ctx.helpdesk_domain_translations = (getattr(babel_ctx, "babel_locale", None), self, found)
-        return found
+        return _remembered("helpdesk_domain_translations", lambda _ctx: self, super().get_translations)
 
 
 def translations():
@@ -84,18 +90,7 @@ def translations():
     its catalogue up again for each (five context lookups and a locale formatted to a string).
     force_locale sets a new locale object, so text drawn inside it is still in its language.
     """
-    babel_ctx = _babel_context()
-    if babel_ctx is not None:
-        memo = getattr(babel_ctx, "helpdesk_translations", None)
-        if (memo is not None and memo[0] is not None and memo[0] is getattr(babel_ctx, "babel_locale", None)
-                and memo[1] is getattr(babel_ctx, "babel_domain", None)):
-            return memo[2]
-    found = get_translations()
-    babel_ctx = _babel_context()
-    if babel_ctx is not None:
-        babel_ctx.helpdesk_translations = (getattr(babel_ctx, "babel_locale", None),
-                                           getattr(babel_ctx, "babel_domain", None), found)
-    return found
+    return _remembered("helpdesk_translations", lambda ctx: getattr(ctx, "babel_domain", None), get_translations)
 
 
 def local_minute(value: datetime) -> str:
