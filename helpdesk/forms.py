@@ -16,7 +16,6 @@ from .limits import MAX_ID
 from .textnorm import multi_line, single_line
 
 
-
 class WTFormsTranslations:
     """flask_wtf.i18n.translations with the catalogues kept per language for the process. As there,
     the language is looked up when a message is translated, not when a form is built."""

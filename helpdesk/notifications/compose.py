@@ -32,7 +32,7 @@ def compose(session, notices) -> None:
     """One mail per purpose per ticket, however many changes the transaction made.
 
     Runs without autoflush: the outbox rows written here go out with the commit's own flush instead
-    of one flush per query after each (thread_ids counts the unflushed ones). What is read here through
+    of one flush per query after each (thread_of counts the unflushed ones). What is read here through
     queries rather than from the objects — a ticket's messages and participants — is flushed first.
     """
     from ..tickets.models import Message, TicketParticipant

@@ -33,41 +33,20 @@ def sender_for(ticket):
         .order_by((Mailbox.organisation_id == ticket.organisation_id).desc(), Mailbox.id))
 
 
-def thread_ids(ticket) -> list[str]:
-    """The Message-IDs of the ticket's conversation so far, oldest first (auto-replies and bounces left out)."""
-    from ..tickets.models import Message, MessageKind
-
-    inbound = db.session.execute(
-        sa.select(Message.created_at, Message.email_message_id)
-        .where(Message.ticket_id == ticket.id, Message.email_message_id.is_not(None),
-               Message.kind != MessageKind.AUTOMATIC)).all()
-    outbound = db.session.execute(
-        sa.select(OutboundMessage.created_at, OutboundMessage.message_id)
-        .where(OutboundMessage.ticket_id == ticket.id)).all()
-    return _references(inbound, outbound + _unflushed_outbound(ticket.id))
-
-
 def thread_of(ticket) -> tuple[list[str], str | None]:
-    """thread_ids() and answered_id() together, from one read of the ticket's received mail."""
-    from ..tickets.models import Message, MessageKind
-
-    received = db.session.execute(
-        sa.select(Message.created_at, Message.id, Message.email_message_id)
-        .where(Message.ticket_id == ticket.id, Message.email_message_id.is_not(None),
-               Message.kind != MessageKind.AUTOMATIC)).all()
-    outbound = db.session.execute(
-        sa.select(OutboundMessage.created_at, OutboundMessage.message_id)
-        .where(OutboundMessage.ticket_id == ticket.id)).all()
-    latest = max(received, key=lambda r: (r[0], r[1]), default=None)
-    return (_references([(at, mid) for at, _id, mid in received], outbound + _unflushed_outbound(ticket.id)),
-            latest[2] if latest is not None else None)
+    """The Message-IDs of the ticket's conversation so far, oldest first (auto-replies and bounces left
+    out, outbox rows not flushed yet counted), and the latest received one, which our mail answers."""
+    return threads_of([ticket.id])[ticket.id]
 
 
-def _unflushed_outbound(ticket_id) -> list[tuple]:
-    """(created_at, message_id) of outbox rows added to the session and not flushed yet (compose adds
-    several for one ticket without flushing in between)."""
-    return [(o.created_at, o.message_id) for o in db.session.new
-            if isinstance(o, OutboundMessage) and o.ticket_id == ticket_id]
+def _unflushed_outbound(ticket_ids) -> dict[int, list[tuple]]:
+    """(created_at, message_id) per ticket of outbox rows added to the session and not flushed yet
+    (compose adds several for one ticket without flushing in between)."""
+    found = {}
+    for o in db.session.new:
+        if isinstance(o, OutboundMessage) and o.ticket_id in ticket_ids:
+            found.setdefault(o.ticket_id, []).append((o.created_at, o.message_id))
+    return found
 
 
 def _references(inbound, outbound) -> list[str]:
@@ -78,7 +57,7 @@ def _references(inbound, outbound) -> list[str]:
 
 
 def threads_of(ticket_ids) -> dict[int, tuple[list[str], str | None]]:
-    """thread_ids() and answered_id() of many tickets, in two queries (the SLA job's batches)."""
+    """thread_of() of many tickets, in two queries (the SLA job's batches)."""
     from ..tickets.models import Message, MessageKind
 
     inbound, outbound = {}, {}
@@ -91,11 +70,12 @@ def threads_of(ticket_ids) -> dict[int, tuple[list[str], str | None]]:
             sa.select(OutboundMessage.ticket_id, OutboundMessage.created_at, OutboundMessage.message_id)
             .where(OutboundMessage.ticket_id.in_(ticket_ids)).order_by(OutboundMessage.id)):
         outbound.setdefault(ticket_id, []).append((at, mid))
+    unflushed = _unflushed_outbound(set(ticket_ids))  # after the queries: an autoflush empties it
     found = {}
     for ticket_id in ticket_ids:
         received = inbound.get(ticket_id, [])
         latest = max(range(len(received)), key=lambda i: (received[i][0], i), default=None)
-        found[ticket_id] = (_references(received, outbound.get(ticket_id, [])),
+        found[ticket_id] = (_references(received, outbound.get(ticket_id, []) + unflushed.get(ticket_id, [])),
                             received[latest][1] if latest is not None else None)
     return found
 
@@ -111,17 +91,6 @@ def mail_headers(ticket_id, refs, answered, auto_submitted) -> dict:
     if refs:
         headers["References"] = " ".join(f"<{r}>" for r in refs)
     return headers
-
-
-def answered_id(ticket) -> str | None:
-    """The Message-ID of the latest mail received on the ticket: the one our mail answers."""
-    from ..tickets.models import Message, MessageKind
-
-    return db.session.scalar(
-        sa.select(Message.email_message_id)
-        .where(Message.ticket_id == ticket.id, Message.email_message_id.is_not(None),
-               Message.kind != MessageKind.AUTOMATIC)
-        .order_by(Message.created_at.desc(), Message.id.desc()).limit(1))
 
 
 def queue_mail(*, kind, ticket, now, to=(), to_addresses=(), cc=(), message=None,
